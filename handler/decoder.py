@@ -1,0 +1,175 @@
+"""Request bodies to frames: one public entry, `decode(body, content_type, schema)`.
+
+CSV (with or without a header row, RFC 4180 quoting, BOM, `\\r\\n`), the JSON shapes Watson Machine
+Learning and SageMaker clients send, and JSON Lines. Each private decoder returns the rows and,
+when the body names them, the columns; `handler.frame.to_frame` types the values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Callable
+
+import pandas as pd
+
+from handler import media_types
+from handler.errors import BadRequest
+from handler.frame import Schema, to_frame
+
+Rows = list[list[Any]]
+Decoded = tuple[Rows, "list[str] | None"]
+
+
+def decode(body: bytes | str, content_type: str, schema: Schema) -> pd.DataFrame:
+    """The frame a body holds; `content_type` is a normalised name from `handler.media_types`."""
+    text = _text(body)
+    rows, names = DECODERS[content_type](text, schema)
+    return to_frame(rows, schema, names, infer_types=content_type == media_types.CSV)
+
+
+def _text(body: bytes | str) -> str:
+    if isinstance(body, str):
+        return body.removeprefix("\ufeff")
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"the body is not valid UTF-8 (byte {error.start})") from None
+
+
+def _decode_csv(text: str, schema: Schema) -> Decoded:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = [row for row in reader if row]
+    except csv.Error as error:
+        raise BadRequest(f"malformed CSV (line {reader.line_num}): {error}") from None
+    if rows and schema.names and tuple(cell.strip() for cell in rows[0]) == schema.names:
+        rows = rows[1:]
+    return rows, None
+
+
+def _decode_json(text: str, schema: Schema) -> Decoded:
+    document = _parse_json(text, "the body")
+    if isinstance(document, dict):
+        if "input_data" in document:
+            return _decode_input_data(document["input_data"], schema)
+        for key in ("instances", "Input", "inputs", "data"):
+            if key in document:
+                return _decode_row_list(document[key], schema, key)
+        raise BadRequest(
+            "JSON object needs an 'input_data', 'instances' or 'Input' key; "
+            f"got {', '.join(repr(k) for k in list(document)[:5]) or 'no keys'}"
+        )
+    return _decode_row_list(document, schema, "the body")
+
+
+def _decode_jsonlines(text: str, schema: Schema) -> Decoded:
+    lines = [line for line in text.splitlines() if line.strip()]
+    items = [_parse_json(line, f"line {n}") for n, line in enumerate(lines, start=1)]
+    return _decode_row_list(items, schema, "JSON Lines", row_noun="line")
+
+
+def _parse_json(text: str, where: str) -> Any:
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except ValueError as error:
+        raise BadRequest(f"{where} is not valid JSON: {error}") from None
+
+
+def _reject_constant(token: str) -> None:
+    raise ValueError(f"{token} is not a JSON number")
+
+
+def _decode_input_data(input_data: Any, schema: Schema) -> Decoded:
+    """Watson Machine Learning's `{"input_data": [{"fields": [...], "values": [[...]]}]}`."""
+    if isinstance(input_data, dict):
+        input_data = [input_data]
+    if not isinstance(input_data, list) or not input_data:
+        raise BadRequest("'input_data' must be a list of {'fields': [...], 'values': [[...]]}")
+    rows: Rows = []
+    names = None
+    for entry in input_data:
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), list):
+            raise BadRequest("each 'input_data' entry needs a 'values' list of rows")
+        values = _rows_of(entry["values"], "'values'")
+        fields = entry.get("fields")
+        if fields is None:
+            rows.extend(values)
+            continue
+        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+            raise BadRequest("'fields' must be a list of column names")
+        reordered, names = _in_schema_order(fields, values, schema, names)
+        rows.extend(reordered)
+    return rows, names
+
+
+def _decode_row_list(items: Any, schema: Schema, where: str, row_noun: str = "row") -> Decoded:
+    """A list of rows (arrays) or records (objects); a flat list of values is a single row."""
+    if not isinstance(items, list) or not items:
+        raise BadRequest(f"{where} must be a non-empty list of rows")
+    if all(isinstance(item, dict) for item in items):
+        return _records_to_rows(items, schema, row_noun)
+    if all(isinstance(item, list) for item in items):
+        return items, None
+    if not any(isinstance(item, (list, dict)) for item in items):
+        return [items], None
+    raise BadRequest(f"{where} mixes rows of different shapes: send all arrays or all objects")
+
+
+def _records_to_rows(records: list[dict], schema: Schema, row_noun: str) -> Decoded:
+    fields = schema.names or tuple(records[0])
+    rows = []
+    for number, record in enumerate(records, start=1):
+        missing = [f for f in fields if f not in record]
+        unknown = [k for k in record if k not in fields]
+        if unknown:
+            raise BadRequest(f"unknown field {unknown[0]!r} ({row_noun} {number})")
+        if missing:
+            raise BadRequest(f"missing field {missing[0]!r} ({row_noun} {number})")
+        rows.append([record[f] for f in fields])
+    return rows, list(fields)
+
+
+def _in_schema_order(
+    fields: list[str], rows: Rows, schema: Schema, names: list[str] | None
+) -> tuple[Rows, list[str]]:
+    """Rows given in `fields` order, reordered to the schema's order when the schema has names."""
+    if len(set(fields)) != len(fields):
+        duplicate = next(f for f in fields if fields.count(f) > 1)
+        raise BadRequest(f"field {duplicate!r} is given twice in 'fields'")
+    for number, row in enumerate(rows, start=1):
+        if len(row) != len(fields):
+            raise BadRequest(
+                f"expected {len(fields)} values as in 'fields', got {len(row)} (row {number})"
+            )
+    if not schema.names:
+        if names is not None and names != fields:
+            raise BadRequest("'input_data' entries name different fields")
+        return rows, fields
+    unknown = [f for f in fields if f not in schema.names]
+    if unknown:
+        raise BadRequest(f"unknown field {unknown[0]!r}: the model takes {_listing(schema.names)}")
+    missing = [f for f in schema.names if f not in fields]
+    if missing:
+        raise BadRequest(f"missing field {missing[0]!r} in 'fields'")
+    positions = [fields.index(name) for name in schema.names]
+    return [[row[p] for p in positions] for row in rows], list(schema.names)
+
+
+def _rows_of(values: list, where: str) -> Rows:
+    if not values or not all(isinstance(row, list) for row in values):
+        raise BadRequest(f"{where} must be a non-empty list of rows (lists of values)")
+    return values
+
+
+def _listing(names: tuple[str, ...], limit: int = 6) -> str:
+    shown = ", ".join(names[:limit])
+    return f"{shown}, ... ({len(names)} fields)" if len(names) > limit else shown
+
+
+DECODERS: dict[str, Callable[[str, Schema], Decoded]] = {
+    media_types.CSV: _decode_csv,
+    media_types.JSON: _decode_json,
+    media_types.JSONLINES: _decode_jsonlines,
+}

@@ -1,0 +1,170 @@
+"""Rows of request values to the typed frame a pipeline scores.
+
+Values keep their kinds: strings stay strings, booleans booleans, numbers numbers, and a missing
+value is NaN, as `pandas.read_csv` gives Watson Studio at training time. Nothing is cast to float.
+When the schema knows the feature types each value is checked against its column's type; without
+types, CSV columns are typed the way `pandas.read_csv` would type them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from handler.errors import BadRequest
+
+MISSING = float("nan")
+TRUE_TOKENS = frozenset(("TRUE", "True", "true"))
+FALSE_TOKENS = frozenset(("FALSE", "False", "false"))
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What is known of a pipeline's input: its width, and maybe names and types, in order."""
+
+    width: int | None = None
+    names: tuple[str, ...] | None = None
+    types: tuple[str, ...] | None = None
+
+    def column_label(self, index: int) -> str:
+        if self.names:
+            return f"column {self.names[index]!r}"
+        return f"column {index + 1}"
+
+
+def to_frame(
+    rows: Sequence[Sequence[Any]],
+    schema: Schema,
+    names: Sequence[str] | None = None,
+    infer_types: bool = False,
+) -> pd.DataFrame:
+    """A frame of `rows` in the schema's column order, each value converted to its column's type.
+
+    `names` label the columns when the schema has none. `infer_types` types untyped columns of
+    text tokens (CSV) like `pandas.read_csv`; otherwise untyped values are kept as given (JSON).
+    """
+    if not rows:
+        raise BadRequest("the request holds no rows")
+    width = schema.width or len(rows[0])
+    for number, row in enumerate(rows, start=1):
+        if len(row) != width:
+            raise BadRequest(f"expected {width} columns, got {len(row)} (row {number})")
+    values = np.empty((len(rows), width), dtype=object)
+    for index, column in enumerate(zip(*rows)):
+        kind = schema.types[index] if schema.types else None
+        if kind is None and infer_types:
+            kind = _inferred_type(column)
+        converter = CONVERTERS[kind] if kind else _as_given
+        values[:, index] = _converted(column, converter, schema.column_label(index))
+    labels = schema.names or (tuple(names) if names else tuple(range(width)))
+    return pd.DataFrame(values, columns=list(labels), copy=False)
+
+
+def _converted(column: Sequence[Any], converter: Callable[[Any], Any], label: str) -> list[Any]:
+    converted = []
+    for row, value in enumerate(column, start=1):
+        try:
+            converted.append(converter(value))
+        except _BadValue as error:
+            raise BadRequest(f"{label} (row {row}): {error}") from None
+    return converted
+
+
+class _BadValue(ValueError):
+    def __init__(self, value: Any, expected: str):
+        super().__init__(f"expected {expected}, got {value!r}")
+        self.value = value
+
+
+def _as_given(value: Any) -> Any:
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, (list, dict)):
+        raise _BadValue(value, "a single value")
+    return value
+
+
+def _to_str(value: Any) -> Any:
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return MISSING if isinstance(value, float) and math.isnan(value) else str(value)
+    raise _BadValue(value, "a string")
+
+
+def _to_number(value: Any) -> Any:
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, bool):
+        raise _BadValue(value, "a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isinf(value):
+            raise _BadValue(value, "a finite number")
+        return value
+    if isinstance(value, str):
+        return _parse_number(value)
+    raise _BadValue(value, "a number")
+
+
+def _parse_number(token: str) -> int | float:
+    text = token.strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        raise _BadValue(token, "a number") from None
+    if not math.isfinite(number):
+        raise _BadValue(token, "a finite number")
+    return number
+
+
+def _to_bool(value: Any) -> Any:
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if value in TRUE_TOKENS:
+            return True
+        if value in FALSE_TOKENS:
+            return False
+    raise _BadValue(value, "TRUE or FALSE")
+
+
+CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "str": _to_str,
+    "int": _to_number,
+    "float": _to_number,
+    "bool": _to_bool,
+}
+
+
+def _inferred_type(tokens: Sequence[Any]) -> str:
+    """int, float, bool or str, as `pandas.read_csv` would type a column of these tokens."""
+    present = [t for t in tokens if t != "" and t is not None]
+    if not present:
+        return "float"
+    if all(t in TRUE_TOKENS or t in FALSE_TOKENS for t in present):
+        return "bool"
+    try:
+        numbers = [_parse_number(t) for t in present]
+    except _BadValue:
+        return "str"
+    return "int" if all(isinstance(n, int) for n in numbers) else "float"
+
+
+def object_array(frame: pd.DataFrame) -> np.ndarray:
+    """The frame as the object array AutoAI pipelines are fitted on (`DataFrame.values`)."""
+    return frame.to_numpy(dtype=object)

@@ -1,0 +1,33 @@
+"""Logging: one line per event, tracebacks folded onto that line, level from the settings."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+
+class SingleLineFormatter(logging.Formatter):
+    """Formats a record, its traceback included, as a single line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return " | ".join(line for line in super().format(record).splitlines() if line.strip())
+
+
+def configure_logging(
+    level: str, fmt: str = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+) -> None:
+    """Send every record of `level` and above to stdout, one line each."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(SingleLineFormatter(fmt))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.captureWarnings(True)
+
+
+def configure_worker_logging(level: str) -> None:
+    """Inside an MMS worker, whose stdout MMS logs with its own timestamp and level."""
+    configure_logging(level, fmt="%(levelname)s %(name)s: %(message)s")
+    if level != "DEBUG":
+        # MMS's worker logs a metrics line for every request at INFO.
+        logging.getLogger("mms.service").setLevel(logging.WARNING)

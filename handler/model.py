@@ -1,0 +1,127 @@
+"""An AutoAI pipeline ready to score: loaded, its input schema and capabilities known up front.
+
+scikit-learn `Pipeline`s and lale trained pipelines both split into the preprocessing steps and the
+final estimator, so a classifier's labels and probabilities come from one pass of preprocessing,
+exactly as `pipeline.predict` and `pipeline.predict_proba` would compute them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from handler.errors import ModelLoadError
+from handler.frame import MISSING, Schema, object_array, to_frame
+from handler.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
+from handler.model_files import find_pipeline_file, unpack_archive
+from handler.predictions import Predictions
+
+CLASSIFIER_FIELDS = ("predicted_label", "probabilities")
+REGRESSOR_FIELDS = ("predicted_label",)
+
+
+class AutoAIModel:
+    """A loaded pipeline with its schema, classes and the output fields it can give."""
+
+    def __init__(self, pipeline: Any, source: Path, metadata: ModelMetadata | None = None):
+        self.pipeline = pipeline
+        self.source = source
+        self.metadata = metadata
+        self._preprocess, self._estimator = _split(pipeline)
+        self.is_classifier = hasattr(self._estimator, "predict_proba") and hasattr(
+            self._estimator, "classes_"
+        )
+        self.classes = (
+            list(np.asarray(self._estimator.classes_).tolist()) if self.is_classifier else None
+        )
+        self.schema = _schema(pipeline, metadata)
+
+    @classmethod
+    def load(cls, model_dir: Path) -> AutoAIModel:
+        """Unpack, find and load the pipeline in `model_dir`; ModelLoadError says what failed."""
+        unpack_archive(model_dir)
+        path = find_pipeline_file(model_dir)
+        try:
+            metadata = read_metadata(model_dir)
+        except MetadataError as error:
+            raise ModelLoadError(str(error)) from None
+        if (
+            metadata
+            and metadata.pickle_file == path.name
+            and metadata.pickle_sha256 != sha256_of(path)
+        ):
+            raise ModelLoadError(f"{path.name} does not match the sha256 recorded in its metadata")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pipeline = joblib.load(path)
+        except Exception as error:  # unpickling runs arbitrary constructors: any error can come
+            raise ModelLoadError(f"cannot load {path}: {type(error).__name__}: {error}") from None
+        if not hasattr(pipeline, "predict"):
+            raise ModelLoadError(
+                f"{path} holds a {type(pipeline).__name__}, not a pipeline with predict"
+            )
+        return cls(pipeline, path, metadata)
+
+    def output_fields(self, requested: tuple[str, ...] | None) -> tuple[str, ...]:
+        """The fields to answer with: `requested` if this model can give them, else its default."""
+        if requested is None:
+            return CLASSIFIER_FIELDS if self.is_classifier else REGRESSOR_FIELDS
+        if not self.is_classifier and set(requested) - set(REGRESSOR_FIELDS):
+            raise ModelLoadError(
+                f"{', '.join(requested)} requested, but {self.source.name} is a regressor: "
+                "it gives predicted_label only"
+            )
+        return requested
+
+    def predict(self, frame: pd.DataFrame) -> Predictions:
+        values = object_array(frame)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if not self.is_classifier:
+                return Predictions(labels=np.asarray(self.pipeline.predict(values)).tolist())
+            features = self._preprocess.transform(values) if self._preprocess else values
+            probabilities = np.asarray(self._estimator.predict_proba(features))
+            labels = np.asarray(self._estimator.predict(features))
+        return Predictions(
+            labels=labels.tolist(), probabilities=probabilities.tolist(), classes=self.classes
+        )
+
+    def sample_frame(self) -> pd.DataFrame | None:
+        """A one-row frame to score at start-up: the metadata's sample row, else all missing."""
+        if self.metadata and self.metadata.sample_row is not None:
+            return to_frame([list(self.metadata.sample_row)], self.schema)
+        if self.schema.width:
+            return to_frame([[MISSING] * self.schema.width], self.schema)
+        return None
+
+
+def _split(pipeline: Any) -> tuple[Any | None, Any]:
+    """The preprocessing part of a pipeline (None when there is none) and its final estimator."""
+    if hasattr(pipeline, "get_last") and hasattr(pipeline, "remove_last"):  # lale
+        steps = pipeline.steps_list()
+        return (pipeline.remove_last() if len(steps) > 1 else None), pipeline.get_last()
+    steps = getattr(pipeline, "steps", None)
+    if steps and not isinstance(steps[-1][1], str):  # scikit-learn Pipeline
+        return (pipeline[:-1] if len(steps) > 1 else None), steps[-1][1]
+    return None, pipeline
+
+
+def _schema(pipeline: Any, metadata: ModelMetadata | None) -> Schema:
+    if metadata:
+        return Schema(
+            width=len(metadata.features),
+            names=tuple(f.name for f in metadata.features),
+            types=tuple(f.type for f in metadata.features),
+        )
+    names = getattr(pipeline, "feature_names_in_", None)
+    width = getattr(pipeline, "n_features_in_", None)
+    return Schema(
+        width=int(width) if width is not None else None,
+        names=tuple(str(n) for n in names) if names is not None else None,
+    )

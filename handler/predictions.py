@@ -1,0 +1,26 @@
+"""What a pipeline answers for a batch of rows, independent of how it is encoded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """A pipeline's answer for a batch of rows; probabilities and classes only for classifiers."""
+
+    labels: list[Any]
+    probabilities: list[list[float]] | None = None
+    classes: list[Any] | None = None
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def field_values(self, field: str) -> list[Any]:
+        """The per-row values of one output field."""
+        if field == "predicted_label":
+            return self.labels
+        if field == "probabilities":
+            return self.probabilities
+        return [self.classes] * len(self.labels)

@@ -1,0 +1,30 @@
+"""`serve`: check the model, then run Multi Model Server in front of it until told to stop."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+
+from handler.logs import configure_logging
+from handler.server import PROJECT_ROOT, run_model_server
+from handler.settings import Settings, SettingsError
+
+LOGGER = logging.getLogger("handler.serve")
+
+
+def serve() -> int:
+    """Serve the model under `$SAGEMAKER_BASE_DIR/model`; the process exit code."""
+    try:
+        settings = Settings.from_environ()
+    except SettingsError as error:
+        print(f"serve: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    check = subprocess.run([sys.executable, "-m", "handler.preflight"], cwd=PROJECT_ROOT)
+    if check.returncode != 0:
+        return check.returncode
+    LOGGER.info(
+        "serving %s on port %d with %d workers", settings.model_dir, settings.port, settings.workers
+    )
+    return run_model_server(settings, settings.model_dir)

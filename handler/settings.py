@@ -1,0 +1,125 @@
+"""Configuration: every environment variable the container reads, and the settings built from them.
+
+The names live here and nowhere else. `Settings.from_environ()` is called once at start-up (in the
+`serve` process and once per MMS worker), never at import time and never per request.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = "SAGEMAKER_BASE_DIR"
+BIND_TO_PORT = "SAGEMAKER_BIND_TO_PORT"
+MODEL_SERVER_WORKERS = "SAGEMAKER_MODEL_SERVER_WORKERS"
+MODEL_SERVER_WORKERS_SEED = "MODEL_SERVER_WORKERS"
+MODEL_SERVER_TIMEOUT = "SAGEMAKER_MODEL_SERVER_TIMEOUT"
+MODEL_SERVER_TIMEOUT_SEED = "MODEL_SERVER_TIMEOUT"
+MAX_PAYLOAD_IN_MB = "SAGEMAKER_MAX_PAYLOAD_IN_MB"
+LOG_LEVEL = "SAGEMAKER_CONTAINER_LOG_LEVEL"
+DEFAULT_INVOCATIONS_ACCEPT = "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT"
+INFERENCE_OUTPUT = "SAGEMAKER_INFERENCE_OUTPUT"
+
+DEFAULT_BASE_DIR = "/opt/ml"
+DEFAULT_PORT = 8080
+MAX_PORT = 32766  # Multi Model Server refuses ports from 32767 up
+DEFAULT_TIMEOUT_SECONDS = 60
+DEFAULT_MAX_PAYLOAD_IN_MB = 6
+DEFAULT_LOG_LEVEL = "INFO"
+
+OUTPUT_FIELDS = ("predicted_label", "probabilities", "labels")
+# SageMaker's Python SDK sends numeric logging levels (20 is INFO) as well as names.
+LOG_LEVEL_NAMES = {"10": "DEBUG", "20": "INFO", "30": "WARNING", "40": "ERROR", "50": "CRITICAL"}
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the container cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The container's configuration, read once from the environment."""
+
+    base_dir: Path
+    port: int
+    workers: int
+    timeout_seconds: int
+    max_payload_mb: int
+    log_level: str
+    default_accept: str | None
+    output_fields: tuple[str, ...] | None
+
+    @property
+    def model_dir(self) -> Path:
+        return self.base_dir / "model"
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        def first(*names: str) -> str | None:
+            return next((environ[n].strip() for n in names if environ.get(n, "").strip()), None)
+
+        return cls(
+            base_dir=Path(first(BASE_DIR) or DEFAULT_BASE_DIR),
+            port=_port(first(BIND_TO_PORT)),
+            workers=_positive_int(
+                MODEL_SERVER_WORKERS,
+                first(MODEL_SERVER_WORKERS, MODEL_SERVER_WORKERS_SEED),
+                os.cpu_count() or 1,
+            ),
+            timeout_seconds=_positive_int(
+                MODEL_SERVER_TIMEOUT,
+                first(MODEL_SERVER_TIMEOUT, MODEL_SERVER_TIMEOUT_SEED),
+                DEFAULT_TIMEOUT_SECONDS,
+            ),
+            max_payload_mb=_positive_int(
+                MAX_PAYLOAD_IN_MB, first(MAX_PAYLOAD_IN_MB), DEFAULT_MAX_PAYLOAD_IN_MB
+            ),
+            log_level=_log_level(first(LOG_LEVEL)),
+            default_accept=first(DEFAULT_INVOCATIONS_ACCEPT),
+            output_fields=_output_fields(first(INFERENCE_OUTPUT)),
+        )
+
+
+def _positive_int(name: str, raw: str | None, default: int) -> int:
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _port(raw: str | None) -> int:
+    port = _positive_int(BIND_TO_PORT, raw, DEFAULT_PORT)
+    if port > MAX_PORT:
+        raise SettingsError(
+            f"{BIND_TO_PORT} must be at most {MAX_PORT} (Multi Model Server's limit), got {port}"
+        )
+    return port
+
+
+def _log_level(raw: str | None) -> str:
+    if raw is None:
+        return DEFAULT_LOG_LEVEL
+    level = LOG_LEVEL_NAMES.get(raw, raw.upper())
+    if level not in LOG_LEVEL_NAMES.values():
+        raise SettingsError(f"{LOG_LEVEL} must be one of DEBUG, INFO, WARNING, ERROR, got {raw!r}")
+    return level
+
+
+def _output_fields(raw: str | None) -> tuple[str, ...] | None:
+    if raw is None:
+        return None
+    fields = tuple(f.strip().lower() for f in raw.split(",") if f.strip())
+    unknown = [f for f in fields if f not in OUTPUT_FIELDS]
+    if unknown or not fields:
+        raise SettingsError(
+            f"{INFERENCE_OUTPUT} takes a comma-separated list of {', '.join(OUTPUT_FIELDS)}; "
+            f"got {raw!r}"
+        )
+    return fields

@@ -1,0 +1,119 @@
+"""AutoAI-shaped pipelines: the structure Watson Studio AutoAI exports, built with autoai-libs.
+
+A categorical branch (strings and booleans) and a numeric branch (integers and floats), joined by a
+`FeatureUnion`, permuted back to the input's column order and fed to an estimator. The same steps
+exist as scikit-learn transformers (`autoai_libs.transformers.exportable`) and as lale operators
+(`autoai_libs.lale`); `flavour` picks which, as Watson exports either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+Flavour = Literal["sklearn", "lale"]
+MISSING_REFERENCES = ["", "-", "?", float("nan")]
+# The dtype names CompressStrings and FloatStr2Float know, per feature type of ours.
+AUTOAI_DTYPES = {"str": "char_str", "bool": "boolean", "int": "int_num", "float": "float_num"}
+CATEGORICAL_TYPES = ("str", "bool")
+
+
+def feature_types(frame: pd.DataFrame) -> dict[str, str]:
+    """Each column's feature type (int, float, bool or str), as read by `pandas.read_csv`.
+
+    A float column whose values are all whole numbers is an integer column with missing values.
+    """
+    types = {}
+    for name, column in frame.items():
+        if pd.api.types.is_bool_dtype(column):
+            types[name] = "bool"
+        elif pd.api.types.is_integer_dtype(column):
+            types[name] = "int"
+        elif pd.api.types.is_float_dtype(column):
+            present = column.dropna()
+            types[name] = "int" if len(present) and (present % 1 == 0).all() else "float"
+        else:
+            types[name] = "str"
+    return types
+
+
+def autoai_pipeline(types: Mapping[str, str], estimator, flavour: Flavour = "sklearn"):
+    """An unfitted AutoAI-shaped pipeline over columns of these types, in this order."""
+    steps = _steps(flavour)
+    kinds = list(types.values())
+    categorical = [i for i, kind in enumerate(kinds) if kind in CATEGORICAL_TYPES]
+    numeric = [i for i, kind in enumerate(kinds) if kind not in CATEGORICAL_TYPES]
+    categorical_branch = steps.make_pipeline(
+        steps.NumpyColumnSelector(columns=categorical),
+        steps.CompressStrings(
+            compress_type="hash",
+            dtypes_list=[AUTOAI_DTYPES[kinds[i]] for i in categorical],
+            missing_values_reference_list=MISSING_REFERENCES,
+            misslist_list=[[] for _ in categorical],
+        ),
+        steps.NumpyReplaceMissingValues(missing_values=[], filling_values=float("nan")),
+        steps.NumpyReplaceUnknownValues(
+            filling_values=float("nan"),
+            filling_values_list=[float("nan")] * len(categorical),
+            missing_values_reference_list=MISSING_REFERENCES,
+        ),
+        steps.boolean2float(),
+        steps.CatImputer(
+            strategy="most_frequent", missing_values=float("nan"), sklearn_version_family="1"
+        ),
+        steps.CatEncoder(
+            encoding="ordinal",
+            categories="auto",
+            dtype=np.float64,
+            handle_unknown="error",
+            sklearn_version_family="1",
+        ),
+        steps.float32_transform(),
+    )
+    numeric_branch = steps.make_pipeline(
+        steps.NumpyColumnSelector(columns=numeric),
+        steps.FloatStr2Float(
+            dtypes_list=[AUTOAI_DTYPES[kinds[i]] for i in numeric],
+            missing_values_reference_list=[],
+        ),
+        steps.NumpyReplaceMissingValues(missing_values=[], filling_values=float("nan")),
+        steps.NumImputer(strategy="median", missing_values=float("nan")),
+        steps.OptStandardScaler(use_scaler_flag=False),
+        steps.float32_transform(),
+    )
+    return steps.make_pipeline(
+        steps.make_union(categorical_branch, numeric_branch),
+        steps.NumpyPermuteArray(axis=0, permutation_indices=categorical + numeric),
+        estimator,
+    )
+
+
+def _steps(flavour: Flavour):
+    """The module-like namespace holding the transformers and combinators of one flavour."""
+    from types import SimpleNamespace
+
+    if flavour == "lale":
+        import autoai_libs.lale as transformers
+        from lale.operators import make_pipeline, make_union
+    else:
+        import autoai_libs.transformers.exportable as transformers
+        from sklearn.pipeline import make_pipeline, make_union
+    names = [
+        "NumpyColumnSelector",
+        "CompressStrings",
+        "NumpyReplaceMissingValues",
+        "NumpyReplaceUnknownValues",
+        "boolean2float",
+        "CatImputer",
+        "CatEncoder",
+        "float32_transform",
+        "FloatStr2Float",
+        "NumImputer",
+        "OptStandardScaler",
+        "NumpyPermuteArray",
+    ]
+    found = {name: getattr(transformers, name) for name in names}
+    return SimpleNamespace(make_pipeline=make_pipeline, make_union=make_union, **found)
