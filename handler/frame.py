@@ -130,6 +130,10 @@ def _parse_number(token: str) -> int | float:
     return number
 
 
+def _to_float(value: Any) -> Any:
+    return float(_to_number(value))
+
+
 def _to_bool(value: Any) -> Any:
     if value is None or value == "":
         return MISSING
@@ -146,7 +150,7 @@ def _to_bool(value: Any) -> Any:
 CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "str": _to_str,
     "int": _to_number,
-    "float": _to_number,
+    "float": _to_float,
     "bool": _to_bool,
 }
 

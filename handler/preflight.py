@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from pathlib import Path
 
 from handler import media_types
 from handler.errors import InferenceError, ModelLoadError
@@ -20,13 +21,11 @@ from handler.settings import Settings, SettingsError
 LOGGER = logging.getLogger("handler.preflight")
 
 
-def check_model(settings: Settings) -> AutoAIModel:
-    """The model under the settings' model dir, loaded and scored once, or ModelLoadError."""
-    if settings.default_accept:
-        media_types.content_type_of(settings.default_accept)
+def check_model(model_dir: Path, output_fields: tuple[str, ...] | None = None) -> AutoAIModel:
+    """The model in `model_dir`, loaded and scored once on a sample row, or ModelLoadError."""
     started = time.perf_counter()
-    model = AutoAIModel.load(settings.model_dir)
-    model.output_fields(settings.output_fields)
+    model = AutoAIModel.load(model_dir)
+    model.output_fields(output_fields)
     loaded = time.perf_counter()
     sample = model.sample_frame()
     if sample is None:
@@ -57,7 +56,9 @@ def main() -> int:
     try:
         settings = Settings.from_environ()
         configure_logging(settings.log_level)
-        check_model(settings)
+        if settings.default_accept:
+            media_types.content_type_of(settings.default_accept)
+        check_model(settings.model_dir, settings.output_fields)
     except (ModelLoadError, SettingsError, InferenceError) as error:
         print(f"serve: cannot serve this model: {error}", file=sys.stderr, flush=True)
         return 1

@@ -1,0 +1,50 @@
+# One image for SageMaker training and serving of IBM Watson Studio AutoAI pipelines.
+#   docker build -t autoai-sagemaker .                       (AutoAI runtime 25.1)
+#   docker run --rm -p 8080:8080 autoai-sagemaker serve      (the embedded default model)
+# SageMaker runs `docker run IMAGE train` and `docker run IMAGE serve`; both reach entrypoint.py,
+# the same code `make serve` runs natively. AUTOAI_RUNTIME picks the Python base and the lock.
+ARG AUTOAI_RUNTIME=25.1
+
+FROM python:3.12-slim-bookworm AS python-25.1
+
+# Resolve the runtime's pinned lock into a virtual environment (no compilers reach the final image).
+# python-${AUTOAI_RUNTIME} is a stage above, so it carries no tag of its own.
+# hadolint ignore=DL3006
+FROM python-${AUTOAI_RUNTIME} AS venv
+ARG AUTOAI_RUNTIME
+COPY requirements/${AUTOAI_RUNTIME}.txt /tmp/requirements.txt
+RUN python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check --no-deps \
+        -r /tmp/requirements.txt
+
+# hadolint ignore=DL3006
+FROM python-${AUTOAI_RUNTIME}
+ARG AUTOAI_RUNTIME
+LABEL com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true \
+      org.opencontainers.image.title="AutoAI pipelines on SageMaker" \
+      org.opencontainers.image.description="Serve and train Watson Studio AutoAI pipelines, runtime ${AUTOAI_RUNTIME}"
+
+# Multi Model Server's front end is Java. Debian's security updates move the exact version,
+# so it is not pinned. The man directory works around the JRE's post-install on slim images.
+# hadolint ignore=DL3008
+RUN mkdir -p /usr/share/man/man1 \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+    && apt-get clean \
+    && rm -rf /var/lib/apt/lists/* /usr/share/man/*
+
+COPY --from=venv /opt/venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    AUTOAI_RUNTIME=${AUTOAI_RUNTIME}
+
+WORKDIR /opt/program
+COPY entrypoint.py ./
+COPY handler/ handler/
+COPY training/ training/
+COPY model/ /opt/ml/model/
+
+EXPOSE 8080
+ENTRYPOINT ["python", "/opt/program/entrypoint.py"]
+CMD ["serve"]

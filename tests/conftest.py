@@ -1,0 +1,33 @@
+"""Shared fixtures: real AutoAI-shaped pipelines trained once per session into temp dirs."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pipelines import TrainedModel, train
+
+
+@pytest.fixture(scope="session")
+def classifier(tmp_path_factory) -> TrainedModel:
+    """scikit-learn Pipeline classifier, with our metadata file."""
+    return train(tmp_path_factory.mktemp("classifier"))
+
+
+@pytest.fixture(scope="session")
+def bare_classifier(tmp_path_factory) -> TrainedModel:
+    """The same kind of pipeline as Watson exports it: a lone pickle, no metadata."""
+    return train(
+        tmp_path_factory.mktemp("bare"), metadata=False, pickle_name="auto-ai-pipeline.pickle"
+    )
+
+
+@pytest.fixture(scope="session")
+def lale_classifier(tmp_path_factory) -> TrainedModel:
+    """A lale trained pipeline of autoai-libs operators, no metadata."""
+    return train(tmp_path_factory.mktemp("lale"), flavour="lale", metadata=False)
+
+
+@pytest.fixture(scope="session")
+def regressor(tmp_path_factory) -> TrainedModel:
+    """AutoAI preprocessing feeding an xgboost regressor, with metadata."""
+    return train(tmp_path_factory.mktemp("regressor"), regression=True)

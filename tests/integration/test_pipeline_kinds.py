@@ -1,0 +1,57 @@
+"""Watson-style bare pickles, lale pipelines and regressors, each through the real server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from handler.media_types import CSV, JSON, JSONLINES
+from tests.serving import running_server
+
+
+@pytest.mark.parametrize("fixture", ["bare_classifier", "lale_classifier"])
+def test_classifiers_without_metadata_serve_exactly(fixture, request, tmp_path):
+    trained = request.getfixturevalue(fixture)
+    with running_server(trained.model_dir.parent, tmp_path / "serve.log") as server:
+        response = server.invoke(trained.holdout.to_csv(header=False, index=False), CSV, JSON)
+        assert response.status_code == 200, response.text
+        values = response.json()["predictions"][0]["values"]
+        assert [v[1] for v in values] == trained.expected_proba()
+        assert [v[0] for v in values] == trained.expected_labels()
+        # without a schema, JSON values are positional and kept as given
+        rows = json.loads(trained.holdout.to_json(orient="values"))
+        response = server.invoke(json.dumps({"instances": rows}), JSON)
+        assert [
+            v[1] for v in response.json()["predictions"][0]["values"]
+        ] == trained.expected_proba()
+
+
+def test_regressor_answers_its_predictions(regressor, tmp_path):
+    with running_server(regressor.model_dir.parent, tmp_path / "serve.log") as server:
+        body = regressor.holdout.to_csv(header=False, index=False)
+        response = server.invoke(body, CSV)
+        assert response.status_code == 200, response.text
+        assert [float(line) for line in response.text.splitlines()] == regressor.expected_labels()
+        response = server.invoke(body, CSV, JSON)
+        assert response.json()["predictions"][0]["fields"] == ["prediction"]
+
+
+def test_default_accept_and_output_fields_from_the_environment(classifier, tmp_path):
+    with running_server(
+        classifier.model_dir.parent,
+        tmp_path / "serve.log",
+        SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT=JSONLINES,
+        SAGEMAKER_INFERENCE_OUTPUT="predicted_label,probabilities,labels",
+    ) as server:
+        body = classifier.holdout.head(3).to_csv(header=False, index=False)
+        response = server.invoke(body, CSV)
+        assert response.headers["Content-Type"].startswith(JSONLINES)
+        lines = [json.loads(line) for line in response.text.splitlines()]
+        assert [line["labels"] for line in lines] == [["No", "Yes"]] * 3
+        assert [line["probabilities"] for line in lines] == classifier.expected_proba(
+            classifier.holdout.head(3)
+        )
+        response = server.invoke(body, CSV, CSV)
+        first = response.text.splitlines()[0].split(",")
+        assert len(first) == 5 and first[3:] == ["No", "Yes"]

@@ -1,0 +1,106 @@
+"""`serve` start-up: truthful failure for unusable models, isolation, clean stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from handler.media_types import CSV
+from handler.metadata import METADATA_FILE
+from tests.serving import free_port, running_server, serve_process, stop
+
+EXIT_DEADLINE_SECONDS = 60
+
+
+def serve_until_exit(base_dir: Path, tmp_path: Path) -> tuple[int, str]:
+    log = tmp_path / "serve.log"
+    process = serve_process(base_dir, log, free_port())
+    try:
+        code = process.wait(timeout=EXIT_DEADLINE_SECONDS)
+    except subprocess.TimeoutExpired:
+        stop(process)
+        pytest.fail(f"serve kept running for a model it cannot serve:\n{log.read_text()}")
+    return code, log.read_text()
+
+
+def test_a_model_that_cannot_load_stops_serve_naming_file_and_cause(tmp_path):
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "auto-ai-pipeline.pickle").write_bytes(b"\x80\x04garbage")
+    code, log = serve_until_exit(tmp_path, tmp_path)
+    assert code != 0
+    assert "auto-ai-pipeline.pickle" in log
+    assert "cannot load" in log
+    assert "Multi Model Server starting" not in log
+
+
+def test_an_empty_model_dir_names_what_was_found(tmp_path):
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "README.txt").write_text("nothing here")
+    code, log = serve_until_exit(tmp_path, tmp_path)
+    assert code != 0
+    assert "no pipeline in" in log and "found README.txt" in log
+
+
+def test_a_model_that_loads_but_cannot_score_stops_serve(classifier, tmp_path):
+    model_dir = tmp_path / "model"
+    shutil.copytree(classifier.model_dir, model_dir)
+    metadata = json.loads((model_dir / METADATA_FILE).read_text())
+    metadata["features"] = metadata["features"][:-1]
+    metadata["sample_row"] = metadata["sample_row"][:-1]
+    (model_dir / METADATA_FILE).write_text(json.dumps(metadata))
+    code, log = serve_until_exit(tmp_path, tmp_path)
+    assert code != 0
+    assert "cannot score a sample row" in log
+
+
+def test_bad_settings_stop_serve_naming_the_variable(classifier, tmp_path):
+    log = tmp_path / "serve.log"
+    process = serve_process(
+        classifier.model_dir.parent, log, free_port(), SAGEMAKER_INFERENCE_OUTPUT="everything"
+    )
+    assert process.wait(timeout=EXIT_DEADLINE_SECONDS) != 0
+    assert "SAGEMAKER_INFERENCE_OUTPUT" in log.read_text()
+
+
+def test_two_servers_on_one_machine_do_not_meet(classifier, bare_classifier, tmp_path):
+    body = classifier.holdout.head(2).to_csv(header=False, index=False)
+    with (
+        running_server(classifier.model_dir.parent, tmp_path / "a.log") as first,
+        running_server(bare_classifier.model_dir.parent, tmp_path / "b.log") as second,
+    ):
+        assert first.invoke(body, CSV).status_code == 200
+        assert second.invoke(body, CSV).status_code == 200
+        expected = bare_classifier.expected_proba(classifier.holdout.head(2))
+        assert [
+            [float(p) for p in line.split(",")[1:]]
+            for line in second.invoke(body, CSV).text.splitlines()
+        ] == expected
+
+
+def test_sigterm_stops_every_process_and_nothing_is_written_outside(classifier, tmp_path):
+    base_dir = tmp_path / "ml"
+    shutil.copytree(classifier.model_dir, base_dir / "model")
+    before = sorted(p.relative_to(base_dir) for p in base_dir.rglob("*"))
+    etc_config = Path("/etc/sagemaker-mms.properties")
+    etc_before = etc_config.stat().st_mtime if etc_config.exists() else None
+    # running_server SIGTERMs serve and fails if any descendant process outlives it
+    with running_server(base_dir, tmp_path / "serve.log") as server:
+        assert server.invoke(classifier.holdout.to_csv(header=False, index=False), CSV).ok
+    assert server.process.returncode == 0
+    assert sorted(p.relative_to(base_dir) for p in base_dir.rglob("*")) == before
+    assert (etc_config.stat().st_mtime if etc_config.exists() else None) == etc_before
+    assert "Multi Model Server stopped" in server.log()
+
+
+def test_unknown_mode_is_a_usage_error():
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [os.sys.executable, str(root / "entrypoint.py"), "dance"], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "usage: entrypoint.py serve|train" in result.stderr

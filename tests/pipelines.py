@@ -1,0 +1,88 @@
+"""Real AutoAI-shaped pipelines for the tests, trained by the project's own code on sample data."""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from training.autoai_pipeline import autoai_pipeline, feature_types
+from training.export import save_model
+from training.sample_data import TARGET, demand_response_customers
+
+REGRESSION_TARGET = "CLTV"
+
+
+@dataclass
+class TrainedModel:
+    model_dir: Path
+    pipeline: Any
+    holdout: pd.DataFrame  # feature rows the pipeline was not fitted on, as pandas.read_csv gives
+
+    def expected_proba(self, frame: pd.DataFrame | None = None) -> list[list[float]]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            values = (self.holdout if frame is None else frame).values
+            return self.pipeline.predict_proba(values).tolist()
+
+    def expected_labels(self, frame: pd.DataFrame | None = None) -> list[Any]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            values = (self.holdout if frame is None else frame).values
+            return self.pipeline.predict(values).tolist()
+
+
+def customers_as_read(rows: int, seed: int, directory: Path) -> pd.DataFrame:
+    """Sample customers after a CSV round trip, typed as pandas.read_csv types a Watson export."""
+    path = directory / f"customers-{rows}-{seed}.csv"
+    demand_response_customers(rows, seed=seed).to_csv(path, index=False)
+    return pd.read_csv(path)
+
+
+def train(
+    directory: Path,
+    flavour: str = "sklearn",
+    regression: bool = False,
+    metadata: bool = True,
+    pickle_name: str = "model.pickle",
+    rows: int = 300,
+) -> TrainedModel:
+    """Fit an AutoAI-shaped pipeline and write it into `directory/model` (with or without metadata)."""
+    data = customers_as_read(rows + 40, seed=11, directory=directory)
+    target = REGRESSION_TARGET if regression else TARGET
+    features = data.drop(columns=[TARGET, REGRESSION_TARGET] if regression else [TARGET])
+    types = feature_types(features)
+    pipeline = autoai_pipeline(types, _estimator(flavour, regression), flavour=flavour)
+    train_rows = features.iloc[:rows]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = pipeline.fit(train_rows.values, data[target].iloc[:rows].values)
+    model_dir = directory / "model"
+    if metadata:
+        save_model(fitted, train_rows, types, model_dir, target=target)
+        if pickle_name != "model.pickle":
+            raise ValueError("metadata models are written as model.pickle")
+    else:
+        model_dir.mkdir(parents=True, exist_ok=True)
+        with (model_dir / pickle_name).open("wb") as stream:
+            pickle.dump(fitted, stream)
+    return TrainedModel(model_dir, fitted, features.iloc[rows:].reset_index(drop=True))
+
+
+def _estimator(flavour: str, regression: bool) -> Any:
+    if flavour == "lale":
+        from lale.lib.sklearn import GradientBoostingClassifier, GradientBoostingRegressor
+
+        estimator = GradientBoostingRegressor if regression else GradientBoostingClassifier
+        return estimator(n_estimators=20, random_state=0)
+    if regression:
+        from xgboost import XGBRegressor
+
+        return XGBRegressor(n_estimators=20, max_depth=3, n_jobs=1, random_state=0)
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    return GradientBoostingClassifier(n_estimators=20, random_state=0)

@@ -1,0 +1,93 @@
+"""The Dockerfile cannot be built here (no Docker engine), so what it does is checked natively:
+hadolint, and the image's file layout assembled from its COPY lines and served for real."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from handler.media_types import CSV
+from tests.serving import ROOT, running_server
+
+DOCKERFILE = ROOT / "Dockerfile"
+
+
+def instructions() -> list[tuple[str, str]]:
+    """(instruction, arguments) pairs, continuation lines joined and comments dropped."""
+    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())
+    pairs = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, arguments = line.partition(" ")
+            pairs.append((keyword.upper(), " ".join(arguments.split())))
+    return pairs
+
+
+def final_stage() -> list[tuple[str, str]]:
+    steps = instructions()
+    last_from = max(i for i, (keyword, _) in enumerate(steps) if keyword == "FROM")
+    return steps[last_from:]
+
+
+def test_hadolint_finds_nothing():
+    hadolint = Path(sys.executable).parent / "hadolint"
+    result = subprocess.run([str(hadolint), str(DOCKERFILE)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_image_installs_the_same_lock_as_make_venv():
+    steps = dict((k, v) for k, v in instructions() if k in ("ARG",) and "=" in v)
+    assert steps["ARG"] == "AUTOAI_RUNTIME=25.1"
+    makefile = (ROOT / "Makefile").read_text()
+    assert "RUNTIME ?= 25.1" in makefile
+    runs = " ".join(v for k, v in instructions() if k in ("RUN", "COPY"))
+    assert "requirements/${AUTOAI_RUNTIME}.txt" in runs
+    assert "--no-deps -r /tmp/requirements.txt" in runs
+    assert "--no-deps -r $(LOCK)" in makefile
+
+
+def test_sagemaker_reaches_the_entrypoint_on_port_8080():
+    stage = dict(final_stage())
+    assert stage["ENTRYPOINT"] == '["python", "/opt/program/entrypoint.py"]'
+    assert stage["CMD"] == '["serve"]'
+    assert stage["EXPOSE"] == "8080"
+    assert "openjdk-17-jre-headless" in " ".join(v for k, v in final_stage() if k == "RUN")
+    assert "rm -rf /var/lib/apt/lists/*" in " ".join(v for k, v in final_stage() if k == "RUN")
+
+
+@pytest.fixture
+def image_tree(tmp_path) -> Path:
+    """The final stage's COPY lines (from the build context) applied under `tmp_path`."""
+    workdir = Path("/")
+    for keyword, arguments in final_stage():
+        if keyword == "WORKDIR":
+            workdir = Path(arguments)
+        if keyword != "COPY" or arguments.startswith("--from"):
+            continue
+        *sources, destination = arguments.split()
+        target = tmp_path / (workdir / destination).relative_to("/")
+        for source in sources:
+            path = ROOT / source
+            if path.is_dir():
+                shutil.copytree(path, target, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                target.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, target / path.name)
+    return tmp_path
+
+
+def test_the_image_layout_serves_its_embedded_model(image_tree, tmp_path):
+    entrypoint = image_tree / "opt/program/entrypoint.py"
+    payload = (ROOT / "local-test/payload.csv").read_text()
+    with running_server(image_tree / "opt/ml", tmp_path / "serve.log", entrypoint) as server:
+        response = server.invoke(payload, CSV)
+    assert response.status_code == 200, response.text
+    lines = response.text.splitlines()
+    assert len(lines) == len(payload.splitlines())
+    assert all(line.split(",")[0] in ("No", "Yes") for line in lines)

@@ -1,0 +1,54 @@
+"""local-test/serve-local.sh and predict.sh, natively, on a copy of test-dir."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+from tests.serving import ROOT, Server, free_port, stop, wait_until_healthy
+
+LOCAL_TEST = ROOT / "local-test"
+
+
+def test_serve_local_then_predict(tmp_path):
+    test_dir = tmp_path / "test-dir"
+    shutil.copytree(
+        LOCAL_TEST / "test-dir", test_dir, ignore=shutil.ignore_patterns("model", "output")
+    )
+    port = free_port()
+    environment = dict(os.environ, TEST_DIR=str(test_dir), SAGEMAKER_BIND_TO_PORT=str(port))
+    environment["PYTHON"] = os.sys.executable
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(LOCAL_TEST / "serve-local.sh")],
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_healthy(Server(f"http://127.0.0.1:{port}", process, log))
+        result = subprocess.run(
+            [str(LOCAL_TEST / "predict.sh")], env=environment, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        payload_rows = (LOCAL_TEST / "payload.csv").read_text().splitlines()
+        assert len(result.stdout.splitlines()) == len(payload_rows)
+        result = subprocess.run(
+            [
+                str(LOCAL_TEST / "predict.sh"),
+                str(LOCAL_TEST / "payload.csv"),
+                "text/csv",
+                "application/json",
+            ],
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        assert result.stdout.startswith('{"predictions"')
+    finally:
+        assert stop(process) == []
+    assert sorted(p.name for p in (test_dir / "model").iterdir()) == sorted(
+        p.name for p in (ROOT / "model").iterdir()
+    )

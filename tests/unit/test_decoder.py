@@ -1,0 +1,139 @@
+import math
+
+import pytest
+
+from handler.decoder import decode
+from handler.errors import BadRequest
+from handler.frame import Schema
+from handler.media_types import CSV, JSON, JSONLINES
+
+TYPED = Schema(
+    width=4, names=("AGE", "CITY", "OWNS_HOME", "CLTV"), types=("int", "str", "bool", "float")
+)
+WIDTH_ONLY = Schema(width=4)
+UNKNOWN = Schema()
+NAN = float("nan")
+
+
+def rows(frame):
+    """Frame values as lists, NaN replaced by a marker so rows compare with ==."""
+    return [
+        ["NaN" if isinstance(v, float) and math.isnan(v) else v for v in row]
+        for row in frame.to_numpy(dtype=object).tolist()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "schema", "expected"),
+    [
+        # CSV without header, typed by the schema
+        ("42,Austin,TRUE,1.5\n", CSV, TYPED, [[42, "Austin", True, 1.5]]),
+        ("42,Austin,TRUE,1.5", CSV, TYPED, [[42, "Austin", True, 1.5]]),
+        ("42,Austin,FALSE,2\r\n7,Boston,true,3.25\r\n", CSV, TYPED,
+         [[42, "Austin", False, 2], [7, "Boston", True, 3.25]]),
+        # header row recognised when it equals the feature names
+        ("AGE,CITY,OWNS_HOME,CLTV\n42,Austin,True,1.5\n", CSV, TYPED, [[42, "Austin", True, 1.5]]),
+        # UTF-8 BOM
+        ("\ufeffAGE,CITY,OWNS_HOME,CLTV\n42,Austin,False,1.5\n", CSV, TYPED,
+         [[42, "Austin", False, 1.5]]),
+        ("\ufeff42,Austin,False,1.5\n", CSV, TYPED, [[42, "Austin", False, 1.5]]),
+        # RFC 4180 quoting: commas, apostrophes, doubled quotes, newlines inside fields
+        ('42,"Washington, D.C.",TRUE,1\n', CSV, TYPED, [[42, "Washington, D.C.", True, 1]]),
+        ("42,O'Fallon,TRUE,1\n", CSV, TYPED, [[42, "O'Fallon", True, 1]]),
+        ('42,"The ""Big"" Apple",TRUE,1\n', CSV, TYPED, [[42, 'The "Big" Apple', True, 1]]),
+        ('42,"Line\nbreak",TRUE,1\n', CSV, TYPED, [[42, "Line\nbreak", True, 1]]),
+        # empty fields are missing values, in every type
+        ("42,,,\n", CSV, TYPED, [[42, "NaN", "NaN", "NaN"]]),
+        (",Austin,TRUE,\n", CSV, TYPED, [["NaN", "Austin", True, "NaN"]]),
+        # a string column keeps digits as text
+        ("42,12345,TRUE,1\n", CSV, TYPED, [[42, "12345", True, 1]]),
+        # blank lines are skipped, not rows
+        ("42,Austin,TRUE,1\n\n7,Boston,FALSE,2\n\n", CSV, TYPED,
+         [[42, "Austin", True, 1], [7, "Boston", False, 2]]),
+        # without types, columns are typed as pandas.read_csv would
+        ("42,Austin,TRUE,1.5\n7,12,FALSE,2\n", CSV, WIDTH_ONLY,
+         [[42, "Austin", True, 1.5], [7, "12", False, 2.0]]),
+        ("1,2,3,4\n", CSV, UNKNOWN, [[1, 2, 3, 4]]),
+        # WML payload, fields in another order are put back in training order
+        ('{"input_data":[{"fields":["CITY","AGE","CLTV","OWNS_HOME"],'
+         '"values":[["Austin",42,1.5,true]]}]}', JSON, TYPED, [[42, "Austin", True, 1.5]]),
+        ('{"input_data":[{"values":[[42,"Austin",true,1.5]]}]}', JSON, TYPED,
+         [[42, "Austin", True, 1.5]]),
+        ('{"instances":[[42,"Austin",true,1.5],[7,"Boston",false,null]]}', JSON, TYPED,
+         [[42, "Austin", True, 1.5], [7, "Boston", False, "NaN"]]),
+        ('{"instances":[{"CLTV":1.5,"OWNS_HOME":true,"CITY":"Austin","AGE":42}]}', JSON, TYPED,
+         [[42, "Austin", True, 1.5]]),
+        ('{"Input":[[42,"Austin",true,1.5]]}', JSON, TYPED, [[42, "Austin", True, 1.5]]),
+        ("[[42,\"Austin\",true,1.5]]", JSON, TYPED, [[42, "Austin", True, 1.5]]),
+        ('[{"AGE":42,"CITY":"Austin","OWNS_HOME":true,"CLTV":1.5}]', JSON, TYPED,
+         [[42, "Austin", True, 1.5]]),
+        ('[42,"Austin",true,1.5]', JSON, TYPED, [[42, "Austin", True, 1.5]]),
+        # JSON values are typed by the schema: numbers as text, booleans as tokens
+        ('[["42","Austin","TRUE","1.5"]]', JSON, TYPED, [[42, "Austin", True, 1.5]]),
+        ('[[42,12345,false,1]]', JSON, TYPED, [[42, "12345", False, 1]]),
+        # without a schema JSON values are kept as given
+        ('[[42,"Austin",true,1.5]]', JSON, UNKNOWN, [[42, "Austin", True, 1.5]]),
+        # JSON Lines: arrays or objects, one row per line
+        ('[42,"Austin",true,1.5]\n[7,"Boston",false,2]\n', JSONLINES, TYPED,
+         [[42, "Austin", True, 1.5], [7, "Boston", False, 2]]),
+        ('{"AGE":42,"CITY":"Austin","OWNS_HOME":true,"CLTV":1.5}\n\n', JSONLINES, TYPED,
+         [[42, "Austin", True, 1.5]]),
+    ],
+)  # fmt: skip
+def test_decode(body, content_type, schema, expected):
+    assert rows(decode(body.encode(), content_type, schema)) == expected
+
+
+def test_decoded_frame_takes_the_feature_names():
+    frame = decode(b"42,Austin,TRUE,1.5\n", CSV, TYPED)
+    assert list(frame.columns) == ["AGE", "CITY", "OWNS_HOME", "CLTV"]
+
+
+def test_json_fields_name_the_columns_when_the_schema_has_no_names():
+    frame = decode(b'{"input_data":[{"fields":["a","b"],"values":[[1,"x"]]}]}', JSON, UNKNOWN)
+    assert list(frame.columns) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "schema", "message"),
+    [
+        ("42,Austin,TRUE\n", CSV, TYPED, r"expected 4 columns, got 3 \(row 1\)"),
+        ("42,Austin,TRUE,1\n1,2,3,4,5\n", CSV, TYPED, r"expected 4 columns, got 5 \(row 2\)"),
+        ("1,2\n1,2,3\n", CSV, UNKNOWN, r"expected 2 columns, got 3 \(row 2\)"),
+        ("42,Austin,maybe,1\n", CSV, TYPED, r"column 'OWNS_HOME' \(row 1\): expected TRUE or FALSE"),
+        ("42,Austin,TRUE,1\nold,Boston,TRUE,1\n", CSV, TYPED,
+         r"column 'AGE' \(row 2\): expected a number, got 'old'"),
+        ("42,Austin,TRUE,inf\n", CSV, TYPED, r"column 'CLTV' \(row 1\): expected a finite number"),
+        ('42,"Austin,TRUE,1\n', CSV, TYPED, r"malformed CSV|expected 4 columns"),
+        ("", CSV, TYPED, "holds no rows"),
+        ("\n\n\n", CSV, TYPED, "holds no rows"),
+        ("{", JSON, TYPED, "not valid JSON"),
+        ("[[42,\"Austin\",true,NaN]]", JSON, TYPED, "not valid JSON: NaN is not a JSON number"),
+        ("[[42,\"Austin\",true,Infinity]]", JSON, TYPED, "Infinity is not a JSON number"),
+        ('{"rows":[]}', JSON, TYPED, "needs an 'input_data', 'instances' or 'Input' key"),
+        ("[]", JSON, TYPED, "non-empty list"),
+        ('[[1,2,3,4],{"a":1}]', JSON, TYPED, "mixes rows"),
+        ('{"input_data":[{"fields":["AGE","CITY","OWNS_HOME","ZIP"],"values":[[1,"a",true,2]]}]}',
+         JSON, TYPED, "unknown field 'ZIP'"),
+        ('{"input_data":[{"fields":["AGE","CITY","OWNS_HOME"],"values":[[1,"a",true]]}]}',
+         JSON, TYPED, "missing field 'CLTV'"),
+        ('{"input_data":[{"fields":["AGE","CITY"],"values":[[1,"a",true]]}]}',
+         JSON, TYPED, r"expected 2 values as in 'fields', got 3 \(row 1\)"),
+        ('[{"AGE":1,"CITY":"a","OWNS_HOME":true}]', JSON, TYPED, r"missing field 'CLTV' \(row 1\)"),
+        ('[{"AGE":1,"CITY":"a","OWNS_HOME":true,"CLTV":1,"X":2}]', JSON, TYPED,
+         r"unknown field 'X' \(row 1\)"),
+        ('[[1,["a"],true,1]]', JSON, TYPED, r"column 'CITY' \(row 1\): expected a string"),
+        ('[[true,"a",true,1]]', JSON, TYPED, r"column 'AGE' \(row 1\): expected a number"),
+        ('[1,"a",true,1]\n{"AGE":1}\n', JSONLINES, TYPED, r"missing field 'CITY' \(line 1\)|mixes"),
+        ('[1,"a",true,1]\nnot json\n', JSONLINES, TYPED, "line 2 is not valid JSON"),
+    ],
+)  # fmt: skip
+def test_bad_bodies_are_a_400_naming_what_is_wrong(body, content_type, schema, message):
+    with pytest.raises(BadRequest, match=message) as raised:
+        decode(body.encode(), content_type, schema)
+    assert raised.value.status_code == 400
+
+
+def test_invalid_utf8_is_a_400_naming_the_byte():
+    with pytest.raises(BadRequest, match=r"not valid UTF-8 \(byte 3\)"):
+        decode(b"42,\xff\xfe,TRUE,1\n", CSV, TYPED)

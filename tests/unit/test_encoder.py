@@ -1,0 +1,77 @@
+import json
+
+import pytest
+
+from handler.encoder import encode
+from handler.media_types import CSV, JSON, JSONLINES
+from handler.predictions import Predictions
+
+CLASSIFIED = Predictions(
+    labels=["Yes", "No"],
+    probabilities=[[0.1234567890123456, 0.8765432109876544], [0.9, 0.1]],
+    classes=["No", "Yes"],
+)
+COMMA_LABELS = Predictions(labels=["a,b"], probabilities=[[1.0, 0.0]], classes=["a,b", 'c"d'])
+REGRESSED = Predictions(labels=[1.5, 2.0000000000000004])
+BOTH = ("predicted_label", "probabilities")
+
+
+@pytest.mark.parametrize(
+    ("predictions", "accept", "fields", "expected"),
+    [
+        (CLASSIFIED, CSV, BOTH, "Yes,0.1234567890123456,0.8765432109876544\nNo,0.9,0.1\n"),
+        (CLASSIFIED, CSV, ("predicted_label",), "Yes\nNo\n"),
+        (CLASSIFIED, CSV, ("probabilities",), "0.1234567890123456,0.8765432109876544\n0.9,0.1\n"),
+        (CLASSIFIED, CSV, ("predicted_label", "labels"), "Yes,No,Yes\nNo,No,Yes\n"),
+        (COMMA_LABELS, CSV, ("predicted_label", "labels"), '"a,b","a,b","c""d"\n'),
+        (REGRESSED, CSV, ("predicted_label",), "1.5\n2.0000000000000004\n"),
+        (
+            CLASSIFIED,
+            JSONLINES,
+            BOTH,
+            '{"predicted_label": "Yes", "probabilities": [0.1234567890123456, 0.8765432109876544]}\n'
+            '{"predicted_label": "No", "probabilities": [0.9, 0.1]}\n',
+        ),
+        (
+            CLASSIFIED,
+            JSONLINES,
+            ("labels",),
+            '{"labels": ["No", "Yes"]}\n{"labels": ["No", "Yes"]}\n',
+        ),
+        (REGRESSED, JSONLINES, ("predicted_label",), '{"predicted_label": 1.5}\n'
+         '{"predicted_label": 2.0000000000000004}\n'),
+    ],
+)  # fmt: skip
+def test_encode_text(predictions, accept, fields, expected):
+    assert encode(predictions, accept, fields).decode() == expected
+
+
+def test_json_is_the_wml_predictions_shape():
+    body = json.loads(encode(CLASSIFIED, JSON, BOTH))
+    assert body == {
+        "predictions": [
+            {
+                "fields": ["prediction", "probability"],
+                "values": [
+                    ["Yes", [0.1234567890123456, 0.8765432109876544]],
+                    ["No", [0.9, 0.1]],
+                ],
+            }
+        ]
+    }
+
+
+def test_json_labels_field_lists_the_classes_per_row():
+    body = json.loads(encode(CLASSIFIED, JSON, ("predicted_label", "labels")))
+    assert body["predictions"][0]["fields"] == ["prediction", "labels"]
+    assert body["predictions"][0]["values"][1] == ["No", ["No", "Yes"]]
+
+
+@pytest.mark.parametrize("accept", [CSV, JSON, JSONLINES])
+def test_full_float_precision_round_trips(accept):
+    probability = 1 / 3
+    predictions = Predictions(
+        labels=[0], probabilities=[[probability, 1 - probability]], classes=[0, 1]
+    )
+    body = encode(predictions, accept, ("probabilities",)).decode()
+    assert repr(probability) in body

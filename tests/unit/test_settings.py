@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pytest
+
+from handler.settings import Settings, SettingsError
+
+
+def test_defaults(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 3)
+    settings = Settings.from_environ({})
+    assert settings.base_dir == Path("/opt/ml")
+    assert settings.model_dir == Path("/opt/ml/model")
+    assert (settings.port, settings.workers, settings.timeout_seconds) == (8080, 3, 60)
+    assert (settings.max_payload_mb, settings.log_level) == (6, "INFO")
+    assert settings.default_accept is None and settings.output_fields is None
+
+
+@pytest.mark.parametrize(
+    ("environ", "attribute", "expected"),
+    [
+        ({"SAGEMAKER_BASE_DIR": "/tmp/ml"}, "model_dir", Path("/tmp/ml/model")),
+        ({"SAGEMAKER_BIND_TO_PORT": "9090"}, "port", 9090),
+        ({"MODEL_SERVER_WORKERS": "4"}, "workers", 4),
+        ({"SAGEMAKER_MODEL_SERVER_WORKERS": "5", "MODEL_SERVER_WORKERS": "4"}, "workers", 5),
+        ({"MODEL_SERVER_TIMEOUT": "30"}, "timeout_seconds", 30),
+        ({"SAGEMAKER_MODEL_SERVER_TIMEOUT": "20", "MODEL_SERVER_TIMEOUT": "30"}, "timeout_seconds", 20),
+        ({"SAGEMAKER_MAX_PAYLOAD_IN_MB": "20"}, "max_payload_mb", 20),
+        ({"SAGEMAKER_CONTAINER_LOG_LEVEL": "20"}, "log_level", "INFO"),
+        ({"SAGEMAKER_CONTAINER_LOG_LEVEL": "debug"}, "log_level", "DEBUG"),
+        ({"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "text/csv"}, "default_accept", "text/csv"),
+        ({"SAGEMAKER_INFERENCE_OUTPUT": "predicted_label, labels"}, "output_fields",
+         ("predicted_label", "labels")),
+    ],
+)  # fmt: skip
+def test_each_variable_is_read(environ, attribute, expected):
+    assert getattr(Settings.from_environ(environ), attribute) == expected
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"SAGEMAKER_BIND_TO_PORT": "http"}, "SAGEMAKER_BIND_TO_PORT must be a whole number"),
+        ({"SAGEMAKER_BIND_TO_PORT": "40000"}, "at most 32766"),
+        ({"MODEL_SERVER_WORKERS": "0"}, "SAGEMAKER_MODEL_SERVER_WORKERS must be at least 1"),
+        ({"SAGEMAKER_CONTAINER_LOG_LEVEL": "loud"}, "SAGEMAKER_CONTAINER_LOG_LEVEL must be one of"),
+        ({"SAGEMAKER_INFERENCE_OUTPUT": "score"}, "comma-separated list of predicted_label"),
+    ],
+)
+def test_bad_values_are_refused_with_the_variable_named(environ, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_environ(environ)
