@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from handler.logs import configure_logging
-from handler.server import PROJECT_ROOT, run_model_server
+from handler.server import child_environment, run_model_server
 from handler.settings import Settings, SettingsError
 
 LOGGER = logging.getLogger("handler.serve")
@@ -21,7 +21,9 @@ def serve() -> int:
         print(f"serve: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    check = subprocess.run([sys.executable, "-m", "handler.preflight"], cwd=PROJECT_ROOT)
+    check = subprocess.run(
+        [sys.executable, "-m", "handler.preflight"], env=child_environment(settings)
+    )
     if check.returncode != 0:
         return check.returncode
     LOGGER.info(

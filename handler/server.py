@@ -85,13 +85,19 @@ def run_model_server(settings: Settings, model_dir: Path) -> int:
         return code or 1
 
 
-def _server_environment(settings: Settings, run_dir: Path) -> dict[str, str]:
+def child_environment(settings: Settings) -> dict[str, str]:
+    """Our environment for a child process: absolute base dir, this package importable."""
     environment = dict(os.environ)
     python_path = [str(PROJECT_ROOT)] + [
         p for p in environment.get("PYTHONPATH", "").split(":") if p
     ]
+    environment.update(PYTHONPATH=":".join(python_path), SAGEMAKER_BASE_DIR=str(settings.base_dir))
+    return environment
+
+
+def _server_environment(settings: Settings, run_dir: Path) -> dict[str, str]:
+    environment = child_environment(settings)
     environment.update(
-        PYTHONPATH=":".join(python_path),
         TEMP=str(run_dir),
         TMPDIR=str(run_dir),
         LOG_LOCATION=str(run_dir),

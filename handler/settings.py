@@ -61,7 +61,7 @@ class Settings:
             return next((environ[n].strip() for n in names if environ.get(n, "").strip()), None)
 
         return cls(
-            base_dir=Path(first(BASE_DIR) or DEFAULT_BASE_DIR),
+            base_dir=Path(first(BASE_DIR) or DEFAULT_BASE_DIR).absolute(),
             port=_port(first(BIND_TO_PORT)),
             workers=_positive_int(
                 MODEL_SERVER_WORKERS,

@@ -58,7 +58,8 @@ def serve_process(
     base_dir: Path, log_path: Path, port: int, entrypoint: Path = ROOT / "entrypoint.py", **env: str
 ) -> subprocess.Popen:
     environment = dict(os.environ)
-    environment.update(SAGEMAKER_BASE_DIR=str(base_dir), SAGEMAKER_BIND_TO_PORT=str(port), **env)
+    environment.update(SAGEMAKER_BASE_DIR=str(base_dir), SAGEMAKER_BIND_TO_PORT=str(port))
+    environment.update(env)
     with log_path.open("wb") as log:
         return subprocess.Popen(
             [sys.executable, str(entrypoint), "serve"],

@@ -12,7 +12,7 @@ import pytest
 
 from handler.media_types import CSV
 from handler.metadata import METADATA_FILE
-from tests.serving import free_port, running_server, serve_process, stop
+from tests.serving import Server, free_port, running_server, serve_process, stop, wait_until_healthy
 
 EXIT_DEADLINE_SECONDS = 60
 
@@ -95,6 +95,18 @@ def test_sigterm_stops_every_process_and_nothing_is_written_outside(classifier, 
     assert sorted(p.relative_to(base_dir) for p in base_dir.rglob("*")) == before
     assert (etc_config.stat().st_mtime if etc_config.exists() else None) == etc_before
     assert "Multi Model Server stopped" in server.log()
+
+
+def test_a_relative_base_dir_is_taken_from_where_serve_starts(classifier, tmp_path):
+    shutil.copytree(classifier.model_dir, tmp_path / "ml/model")
+    port = free_port()
+    process = serve_process(tmp_path, tmp_path / "serve.log", port, SAGEMAKER_BASE_DIR="ml")
+    server = Server(f"http://127.0.0.1:{port}", process, tmp_path / "serve.log")
+    try:
+        wait_until_healthy(server)
+        assert server.invoke(classifier.holdout.to_csv(header=False, index=False), CSV).ok
+    finally:
+        assert stop(process) == []
 
 
 def test_unknown_mode_is_a_usage_error():

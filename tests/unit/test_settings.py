@@ -9,6 +9,7 @@ def test_defaults(monkeypatch):
     monkeypatch.setattr("os.cpu_count", lambda: 3)
     settings = Settings.from_environ({})
     assert settings.base_dir == Path("/opt/ml")
+    assert Settings.from_environ({"SAGEMAKER_BASE_DIR": "ml"}).base_dir == Path.cwd() / "ml"
     assert settings.model_dir == Path("/opt/ml/model")
     assert (settings.port, settings.workers, settings.timeout_seconds) == (8080, 3, 60)
     assert (settings.max_payload_mb, settings.log_level) == (6, "INFO")
