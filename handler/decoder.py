@@ -26,7 +26,7 @@ def decode(body: bytes | str, content_type: str, schema: Schema) -> pd.DataFrame
     """The frame a body holds; `content_type` is a normalised name from `handler.media_types`."""
     text = _text(body)
     rows, names = DECODERS[content_type](text, schema)
-    return to_frame(rows, schema, names, infer_types=content_type == media_types.CSV)
+    return to_frame(rows, schema, names, from_text=content_type == media_types.CSV)
 
 
 def _text(body: bytes | str) -> str:
@@ -54,7 +54,7 @@ def _decode_json(text: str, schema: Schema) -> Decoded:
     if isinstance(document, dict):
         if "input_data" in document:
             return _decode_input_data(document["input_data"], schema)
-        for key in ("instances", "Input", "inputs", "data"):
+        for key in ("instances", "Input"):
             if key in document:
                 return _decode_row_list(document[key], schema, key)
         raise BadRequest(
@@ -65,7 +65,7 @@ def _decode_json(text: str, schema: Schema) -> Decoded:
 
 
 def _decode_jsonlines(text: str, schema: Schema) -> Decoded:
-    lines = [line for line in text.splitlines() if line.strip()]
+    lines = [line for line in text.split("\n") if line.strip()]
     items = [_parse_json(line, f"line {n}") for n, line in enumerate(lines, start=1)]
     return _decode_row_list(items, schema, "JSON Lines", row_noun="line")
 
@@ -118,7 +118,13 @@ def _decode_row_list(items: Any, schema: Schema, where: str, row_noun: str = "ro
 
 
 def _records_to_rows(records: list[dict], schema: Schema, row_noun: str) -> Decoded:
-    fields = schema.names or tuple(records[0])
+    if not schema.names:
+        # A JSON object's keys have no order a client must keep: never guess the columns from it.
+        raise BadRequest(
+            "this model records no feature names (it has no metadata file): "
+            "send each row as an array of values in training column order"
+        )
+    fields = schema.names
     rows = []
     for number, record in enumerate(records, start=1):
         missing = [f for f in fields if f not in record]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Sequence
 from typing import Any, Callable
 
@@ -47,12 +48,30 @@ def _encode_csv(columns: list[list[Any]], fields: Sequence[str]) -> str:
 def _encode_json(columns: list[list[Any]], fields: Sequence[str]) -> str:
     names = [WML_FIELD_NAMES[field] for field in fields]
     values = [list(row) for row in zip(*columns)]
-    return json.dumps({"predictions": [{"fields": names, "values": values}]})
+    return _dumps({"predictions": [{"fields": names, "values": values}]})
 
 
 def _encode_jsonlines(columns: list[list[Any]], fields: Sequence[str]) -> str:
-    lines = [json.dumps(dict(zip(fields, row))) for row in zip(*columns)]
+    lines = [_dumps(dict(zip(fields, row))) for row in zip(*columns)]
     return "\n".join(lines) + "\n"
+
+
+def _dumps(document: Any) -> str:
+    """JSON text; a NaN or infinite prediction is written as null (JSON has no such numbers)."""
+    try:
+        return json.dumps(document, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite_or_none(document), allow_nan=False)
+
+
+def _finite_or_none(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite_or_none(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite_or_none(item) for item in value]
+    return value
 
 
 ENCODERS: dict[str, Callable[[list[list[Any]], Sequence[str]], str]] = {

@@ -1,7 +1,8 @@
-"""Errors that carry their HTTP status.
+"""Errors: the ones that carry an HTTP status, and the one that stops start-up.
 
-Each is a toolkit `BaseInferenceToolkitError`, so its status and one-line message reach the client;
-anything else raised while serving is a 500 whose details go to the log only.
+`InferenceError` and its subclasses are toolkit `BaseInferenceToolkitError`s, so their status and
+one-line message reach the client; anything else raised while serving is a 500 whose details go to
+the log only. `ModelLoadError` is not a request error: it stops `serve` (and `train`) at start-up.
 """
 
 from __future__ import annotations

@@ -2,13 +2,15 @@
 
 Values keep their kinds: strings stay strings, booleans booleans, numbers numbers, and a missing
 value is NaN, as `pandas.read_csv` gives Watson Studio at training time. Nothing is cast to float.
-When the schema knows the feature types each value is checked against its column's type; without
-types, CSV columns are typed the way `pandas.read_csv` would type them.
+When the schema knows the feature types each value is checked against its column's type. Text
+tokens (CSV) follow `pandas.read_csv`: its missing-value tokens (`NA`, `NaN`, `null`, ...) are
+missing, and without types each column is typed as `read_csv` would type it.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -21,6 +23,13 @@ from handler.errors import BadRequest
 MISSING = float("nan")
 TRUE_TOKENS = frozenset(("TRUE", "True", "true"))
 FALSE_TOKENS = frozenset(("FALSE", "False", "false"))
+# pandas.read_csv's default missing-value tokens (pandas._libs.parsers.STR_NA_VALUES).
+NA_TOKENS = frozenset(
+    ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
+)  # fmt: skip
+INTEGER = re.compile(r"[+-]?[0-9]+")
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -41,12 +50,12 @@ def to_frame(
     rows: Sequence[Sequence[Any]],
     schema: Schema,
     names: Sequence[str] | None = None,
-    infer_types: bool = False,
+    from_text: bool = False,
 ) -> pd.DataFrame:
     """A frame of `rows` in the schema's column order, each value converted to its column's type.
 
-    `names` label the columns when the schema has none. `infer_types` types untyped columns of
-    text tokens (CSV) like `pandas.read_csv`; otherwise untyped values are kept as given (JSON).
+    `names` label the columns when the schema has none. `from_text` says the values are text
+    tokens (CSV), read like `pandas.read_csv`; otherwise untyped values are kept as given (JSON).
     """
     if not rows:
         raise BadRequest("the request holds no rows")
@@ -56,8 +65,10 @@ def to_frame(
             raise BadRequest(f"expected {width} columns, got {len(row)} (row {number})")
     values = np.empty((len(rows), width), dtype=object)
     for index, column in enumerate(zip(*rows)):
+        if from_text:
+            column = [None if token in NA_TOKENS else token for token in column]
         kind = schema.types[index] if schema.types else None
-        if kind is None and infer_types:
+        if kind is None and from_text:
             kind = _inferred_type(column)
         converter = CONVERTERS[kind] if kind else _as_given
         values[:, index] = _converted(column, converter, schema.column_label(index))
@@ -86,6 +97,8 @@ def _as_given(value: Any) -> Any:
         return MISSING
     if isinstance(value, (list, dict)):
         raise _BadValue(value, "a single value")
+    if isinstance(value, float) and math.isinf(value):
+        raise _BadValue(value, "a finite number")
     return value
 
 
@@ -116,15 +129,15 @@ def _to_number(value: Any) -> Any:
 
 
 def _parse_number(token: str) -> int | float:
+    """A number written the way `pandas.read_csv` reads one (ASCII digits, no `_` separators)."""
     text = token.strip()
-    try:
+    if INTEGER.fullmatch(text):
         return int(text)
-    except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
-        raise _BadValue(token, "a number") from None
+    if text.lower().lstrip("+-") in ("inf", "infinity"):
+        raise _BadValue(token, "a finite number")
+    if not DECIMAL.fullmatch(text):
+        raise _BadValue(token, "a number")
+    number = float(text)
     if not math.isfinite(number):
         raise _BadValue(token, "a finite number")
     return number
@@ -157,7 +170,7 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
 
 def _inferred_type(tokens: Sequence[Any]) -> str:
     """int, float, bool or str, as `pandas.read_csv` would type a column of these tokens."""
-    present = [t for t in tokens if t != "" and t is not None]
+    present = [t for t in tokens if t is not None]
     if not present:
         return "float"
     if all(t in TRUE_TOKENS or t in FALSE_TOKENS for t in present):

@@ -14,10 +14,14 @@ from sagemaker_inference.default_inference_handler import DefaultInferenceHandle
 
 from handler.decoder import decode
 from handler.encoder import encode
+from handler.errors import BadRequest
 from handler.frame import Schema
 from handler.model import AutoAIModel
 from handler.predictions import Predictions
 from handler.settings import Settings
+
+# What scikit-learn, lale and autoai-libs raise for input they cannot transform or predict on.
+INPUT_ERRORS = (ValueError, TypeError, KeyError, IndexError)
 
 
 class AutoAIInferenceHandler(DefaultInferenceHandler):
@@ -36,7 +40,11 @@ class AutoAIInferenceHandler(DefaultInferenceHandler):
         return decode(input_data, content_type, self._schema)
 
     def default_predict_fn(self, data: pd.DataFrame, model: AutoAIModel) -> Predictions:
-        return model.predict(data)
+        try:
+            return model.predict(data)
+        except INPUT_ERRORS as error:
+            # The model scored its sample row at start-up, so these come from this input.
+            raise BadRequest(f"the pipeline cannot score this input: {error}") from None
 
     def default_output_fn(self, prediction: Predictions, accept: str) -> bytes:
         return encode(prediction, accept, self._fields)

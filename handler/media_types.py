@@ -20,7 +20,8 @@ ALIASES = {
     "application/jsonl": JSONLINES,
     "application/x-ndjson": JSONLINES,
 }
-UTF8_CHARSETS = ("utf-8", "utf8")
+# ASCII is a subset of UTF-8.
+UTF8_CHARSETS = ("utf-8", "utf8", "us-ascii", "ascii")
 
 
 class MediaRange(NamedTuple):
@@ -75,23 +76,23 @@ def negotiate(accept: str | None, request_type: str, default_accept: str | None)
     """Choose the response media type.
 
     No Accept header, or only `*/*`, means the configured default when there is one, else the
-    request's own type. Otherwise the client's most preferred supported type wins; none is a 406.
+    request's own type. Otherwise the client's most preferred supported type wins; a type with
+    `q=0` is never chosen; no acceptable type is a 406.
     """
     fallback = default_accept or request_type
     if not accept or not accept.strip():
         return fallback
-    for media_range in parse_accept(accept):
+    ranges = parse_accept(accept)
+    refused = {r.name for r in ranges if r.quality <= 0}
+    allowed = [t for t in (fallback, *SUPPORTED) if t not in refused]
+    for media_range in ranges:
         if media_range.quality <= 0:
             continue
-        if media_range.name == "*/*":
-            return fallback
-        if media_range.name in SUPPORTED:
+        if media_range.name in SUPPORTED and media_range.name not in refused:
             return media_range.name
+        prefix = "" if media_range.name == "*/*" else media_range.name[:-1]
         if media_range.name.endswith("/*"):
-            prefix = media_range.name[:-1]
-            if fallback.startswith(prefix):
-                return fallback
-            match = next((t for t in SUPPORTED if t.startswith(prefix)), None)
+            match = next((t for t in allowed if t.startswith(prefix)), None)
             if match:
                 return match
     raise NotAcceptable(

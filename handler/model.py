@@ -7,6 +7,8 @@ exactly as `pipeline.predict` and `pipeline.predict_proba` would compute them.
 
 from __future__ import annotations
 
+import logging
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -16,11 +18,13 @@ import numpy as np
 import pandas as pd
 
 from handler.errors import ModelLoadError
+from handler.fingerprint import check_runtime
 from handler.frame import MISSING, Schema, object_array, to_frame
 from handler.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
 from handler.model_files import find_pipeline_file, unpack_archive
 from handler.predictions import Predictions
 
+LOGGER = logging.getLogger(__name__)
 CLASSIFIER_FIELDS = ("predicted_label", "probabilities")
 REGRESSOR_FIELDS = ("predicted_label",)
 
@@ -46,16 +50,8 @@ class AutoAIModel:
         """Unpack, find and load the pipeline in `model_dir`; ModelLoadError says what failed."""
         unpack_archive(model_dir)
         path = find_pipeline_file(model_dir)
-        try:
-            metadata = read_metadata(model_dir)
-        except MetadataError as error:
-            raise ModelLoadError(str(error)) from None
-        if (
-            metadata
-            and metadata.pickle_file == path.name
-            and metadata.pickle_sha256 != sha256_of(path)
-        ):
-            raise ModelLoadError(f"{path.name} does not match the sha256 recorded in its metadata")
+        check_runtime(path)
+        metadata = _metadata_for(path)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -92,13 +88,65 @@ class AutoAIModel:
             labels=labels.tolist(), probabilities=probabilities.tolist(), classes=self.classes
         )
 
-    def sample_frame(self) -> pd.DataFrame | None:
-        """A one-row frame to score at start-up: the metadata's sample row, else all missing."""
-        if self.metadata and self.metadata.sample_row is not None:
-            return to_frame([list(self.metadata.sample_row)], self.schema)
-        if self.schema.width:
-            return to_frame([[MISSING] * self.schema.width], self.schema)
+
+def load_and_score(model_dir: Path, output_fields: tuple[str, ...] | None = None) -> AutoAIModel:
+    """The model in `model_dir`, loaded and scored once on a sample row, or ModelLoadError.
+
+    With metadata the sample is the recorded training row and must score. Without, the sample is
+    a row of missing values, which AutoAI pipelines impute; a pipeline that cannot score it may
+    still score real rows, so that only warns.
+    """
+    started = time.perf_counter()
+    model = AutoAIModel.load(model_dir)
+    model.output_fields(output_fields)
+    loaded = time.perf_counter()
+    recorded = model.metadata is not None and model.metadata.sample_row is not None
+    if recorded:
+        sample_row = list(model.metadata.sample_row)
+    elif model.schema.width:
+        sample_row = [MISSING] * model.schema.width
+    else:
+        LOGGER.warning("%s records no input width: no sample row scored", model.source.name)
+        return model
+    try:
+        predictions = model.predict(to_frame([sample_row], model.schema))
+    except Exception as error:
+        problem = f"{type(error).__name__}: {error}"
+        if recorded:
+            raise ModelLoadError(
+                f"{model.source} loaded but cannot score its sample row: {problem}"
+            ) from None
+        LOGGER.warning("%s cannot score a row of missing values (%s)", model.source.name, problem)
+        return model
+    kind = f"classifier over {model.classes}" if model.is_classifier else "regressor"
+    LOGGER.info(
+        "model %s loaded in %.0f ms: %s, %s input columns; sample row scored %r in %.1f ms",
+        model.source,
+        (loaded - started) * 1000,
+        kind,
+        model.schema.width or "unknown",
+        predictions.labels[0],
+        (time.perf_counter() - loaded) * 1000,
+    )
+    return model
+
+
+def _metadata_for(path: Path) -> ModelMetadata | None:
+    """The metadata beside the pickle, checked to describe this very pickle."""
+    try:
+        metadata = read_metadata(path.parent)
+    except MetadataError as error:
+        raise ModelLoadError(str(error)) from None
+    if metadata is None:
         return None
+    if metadata.pickle_file != path.name:
+        raise ModelLoadError(
+            f"the metadata file beside {path.name} describes {metadata.pickle_file}: "
+            "remove the stale metadata file or the pickle it does not describe"
+        )
+    if metadata.pickle_sha256 != sha256_of(path):
+        raise ModelLoadError(f"{path.name} does not match the sha256 recorded in its metadata")
+    return metadata
 
 
 def _split(pipeline: Any) -> tuple[Any | None, Any]:
@@ -120,8 +168,17 @@ def _schema(pipeline: Any, metadata: ModelMetadata | None) -> Schema:
             types=tuple(f.type for f in metadata.features),
         )
     names = getattr(pipeline, "feature_names_in_", None)
-    width = getattr(pipeline, "n_features_in_", None)
+    width = _input_width(pipeline)
     return Schema(
         width=int(width) if width is not None else None,
         names=tuple(str(n) for n in names) if names is not None else None,
     )
+
+
+def _input_width(pipeline: Any) -> int | None:
+    """The number of columns the pipeline was fitted on, when it records it."""
+    width = getattr(pipeline, "n_features_in_", None)
+    if width is None and hasattr(pipeline, "steps_list"):  # lale: ask its first operator
+        first = pipeline.steps_list()[0]
+        width = getattr(getattr(first, "impl", first), "n_features_in_", None)
+    return width

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import subprocess
 import sys
 
 from handler.logs import configure_logging
 from handler.server import child_environment, run_model_server
 from handler.settings import Settings, SettingsError
+from handler.supervisor import Supervisor
 
 LOGGER = logging.getLogger("handler.serve")
 
@@ -21,12 +21,15 @@ def serve() -> int:
         print(f"serve: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    check = subprocess.run(
+    supervisor = Supervisor()
+    check = supervisor.run(
         [sys.executable, "-m", "handler.preflight"], env=child_environment(settings)
     )
-    if check.returncode != 0:
-        return check.returncode
+    if supervisor.stopping:
+        return 0
+    if check != 0:
+        return check
     LOGGER.info(
         "serving %s on port %d with %d workers", settings.model_dir, settings.port, settings.workers
     )
-    return run_model_server(settings, settings.model_dir)
+    return run_model_server(settings, settings.model_dir, supervisor)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from handler.media_types import SUPPORTED, parse_media_type
+
 BASE_DIR = "SAGEMAKER_BASE_DIR"
 BIND_TO_PORT = "SAGEMAKER_BIND_TO_PORT"
 MODEL_SERVER_WORKERS = "SAGEMAKER_MODEL_SERVER_WORKERS"
@@ -77,7 +79,9 @@ class Settings:
                 MAX_PAYLOAD_IN_MB, first(MAX_PAYLOAD_IN_MB), DEFAULT_MAX_PAYLOAD_IN_MB
             ),
             log_level=_log_level(first(LOG_LEVEL)),
-            default_accept=first(DEFAULT_INVOCATIONS_ACCEPT),
+            default_accept=_media_type(
+                DEFAULT_INVOCATIONS_ACCEPT, first(DEFAULT_INVOCATIONS_ACCEPT)
+            ),
             output_fields=_output_fields(first(INFERENCE_OUTPUT)),
         )
 
@@ -101,6 +105,15 @@ def _port(raw: str | None) -> int:
             f"{BIND_TO_PORT} must be at most {MAX_PORT} (Multi Model Server's limit), got {port}"
         )
     return port
+
+
+def _media_type(name: str, raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    media_type, _parameters = parse_media_type(raw)
+    if media_type not in SUPPORTED:
+        raise SettingsError(f"{name} must be one of {', '.join(SUPPORTED)}, got {raw!r}")
+    return media_type
 
 
 def _log_level(raw: str | None) -> str:

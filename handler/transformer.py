@@ -27,6 +27,15 @@ class AutoAITransformer(Transformer):
         super().__init__(default_inference_handler=inference_handler)
         self._settings = settings
 
+    def _validate_user_module_and_set_functions(self) -> None:
+        """Always our functions: a user `inference.py` or `SAGEMAKER_PROGRAM` replaces none."""
+        handler = self._default_inference_handler
+        self._model_fn = handler.default_model_fn
+        self._input_fn = handler.default_input_fn
+        self._predict_fn = handler.default_predict_fn
+        self._output_fn = handler.default_output_fn
+        self._transform_fn = self._default_transform_fn
+
     def transform(self, data: list[dict], context: Any) -> list[bytes | str]:
         model_dir = context.system_properties.get("model_dir")
         self.validate_and_initialize(model_dir=model_dir, context=context)

@@ -3,15 +3,21 @@ hadolint, and the image's file layout assembled from its COPY lines and served f
 
 from __future__ import annotations
 
+import json
+import pickle
 import re
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from handler.media_types import CSV
+from handler.metadata import METADATA_FILE
+from handler.predictions import Predictions
 from tests.serving import ROOT, running_server
 
 DOCKERFILE = ROOT / "Dockerfile"
@@ -84,10 +90,26 @@ def image_tree(tmp_path) -> Path:
 
 def test_the_image_layout_serves_its_embedded_model(image_tree, tmp_path):
     entrypoint = image_tree / "opt/program/entrypoint.py"
-    payload = (ROOT / "local-test/payload.csv").read_text()
+    payload = ROOT / "local-test/payload.csv"
     with running_server(image_tree / "opt/ml", tmp_path / "serve.log", entrypoint) as server:
-        response = server.invoke(payload, CSV)
+        response = server.invoke(payload.read_bytes(), CSV)
     assert response.status_code == 200, response.text
-    lines = response.text.splitlines()
-    assert len(lines) == len(payload.splitlines())
-    assert all(line.split(",")[0] in ("No", "Yes") for line in lines)
+    rows = [line.split(",") for line in response.text.splitlines()]
+    expected = embedded_model_in_process(payload)
+    assert [row[0] for row in rows] == expected.labels
+    assert [[float(p) for p in row[1:]] for row in rows] == expected.probabilities
+
+
+def embedded_model_in_process(payload: Path) -> Predictions:
+    """The embedded pipeline on the payload as Watson would run it: pandas.read_csv, .values."""
+    metadata = json.loads((ROOT / "model" / METADATA_FILE).read_text())
+    names = [feature["name"] for feature in metadata["features"]]
+    frame = pd.read_csv(payload, header=None, names=names)
+    with (ROOT / "model/model.pickle").open("rb") as stream:
+        pipeline = pickle.load(stream)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Predictions(
+            labels=pipeline.predict(frame.values).tolist(),
+            probabilities=pipeline.predict_proba(frame.values).tolist(),
+        )

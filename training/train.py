@@ -17,8 +17,8 @@ from pathlib import Path
 from handler.errors import ModelLoadError
 from handler.logs import configure_logging
 from handler.metadata import METADATA_FILE
+from handler.model import load_and_score
 from handler.model_files import find_candidates
-from handler.preflight import check_model
 from handler.settings import Settings, SettingsError
 from training.layout import TrainingError, TrainingLayout
 
@@ -71,7 +71,7 @@ def training_channel(layout: TrainingLayout) -> Path:
 
 def import_pipeline(channel: Path, layout: TrainingLayout) -> None:
     """Check the channel's pipeline loads and scores here, then publish it into the model dir."""
-    model = check_model(channel)
+    model = load_and_score(channel)
     files = [model.source]
     if model.metadata is not None:
         files.append(channel / METADATA_FILE)

@@ -25,6 +25,21 @@ def test_classifiers_without_metadata_serve_exactly(fixture, request, tmp_path):
         assert [
             v[1] for v in response.json()["predictions"][0]["values"]
         ] == trained.expected_proba()
+        # bad input is still a 400 naming the problem, never a 500
+        head = trained.holdout.head(2)
+        records = json.loads(head.to_json(orient="records"))
+        for body, content_type, message in [
+            (head.to_csv(index=False), CSV, "the pipeline cannot score this input"),
+            (
+                head.iloc[:, :34].to_csv(header=False, index=False),
+                CSV,
+                "expected 35 columns, got 34",
+            ),
+            (json.dumps({"instances": records}), JSON, "records no feature names"),
+        ]:
+            response = server.invoke(body, content_type)
+            assert response.status_code == 400, response.text
+            assert message in response.text
 
 
 def test_regressor_answers_its_predictions(regressor, tmp_path):

@@ -6,8 +6,10 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from handler.media_types import CSV
@@ -55,7 +57,7 @@ def test_a_model_that_loads_but_cannot_score_stops_serve(classifier, tmp_path):
     (model_dir / METADATA_FILE).write_text(json.dumps(metadata))
     code, log = serve_until_exit(tmp_path, tmp_path)
     assert code != 0
-    assert "cannot score a sample row" in log
+    assert "cannot score its sample row" in log
 
 
 def test_bad_settings_stop_serve_naming_the_variable(classifier, tmp_path):
@@ -95,6 +97,20 @@ def test_sigterm_stops_every_process_and_nothing_is_written_outside(classifier, 
     assert sorted(p.relative_to(base_dir) for p in base_dir.rglob("*")) == before
     assert (etc_config.stat().st_mtime if etc_config.exists() else None) == etc_before
     assert "Multi Model Server stopped" in server.log()
+
+
+def test_sigterm_during_the_start_up_check_stops_everything(classifier, tmp_path):
+    process = serve_process(classifier.model_dir.parent, tmp_path / "serve.log", free_port())
+    deadline = time.monotonic() + EXIT_DEADLINE_SECONDS
+    check = None
+    while check is None and time.monotonic() < deadline and process.poll() is None:
+        children = psutil.Process(process.pid).children(recursive=True)
+        check = next((c for c in children if "handler.preflight" in c.cmdline()), None)
+    assert check is not None, "the start-up check never ran"
+    assert stop(process) == []
+    assert process.returncode == 0
+    assert not psutil.pid_exists(check.pid) or check.status() == psutil.STATUS_ZOMBIE
+    assert "Multi Model Server starting" not in (tmp_path / "serve.log").read_text()
 
 
 def test_a_relative_base_dir_is_taken_from_where_serve_starts(classifier, tmp_path):

@@ -42,8 +42,10 @@ def rows(frame):
         ("42,O'Fallon,TRUE,1\n", CSV, TYPED, [[42, "O'Fallon", True, 1]]),
         ('42,"The ""Big"" Apple",TRUE,1\n', CSV, TYPED, [[42, 'The "Big" Apple', True, 1]]),
         ('42,"Line\nbreak",TRUE,1\n', CSV, TYPED, [[42, "Line\nbreak", True, 1]]),
-        # empty fields are missing values, in every type
+        # empty fields are missing values, in every type, and so are pandas' NA tokens
         ("42,,,\n", CSV, TYPED, [[42, "NaN", "NaN", "NaN"]]),
+        ("NA,N/A,null,NaN\n", CSV, TYPED, [["NaN", "NaN", "NaN", "NaN"]]),
+        ("1,NA\n2,3.5\n", CSV, UNKNOWN, [[1, "NaN"], [2, 3.5]]),
         (",Austin,TRUE,\n", CSV, TYPED, [["NaN", "Austin", True, "NaN"]]),
         # a string column keeps digits as text
         ("42,12345,TRUE,1\n", CSV, TYPED, [[42, "12345", True, 1]]),
@@ -73,7 +75,8 @@ def rows(frame):
         ('[[42,12345,false,1]]', JSON, TYPED, [[42, "12345", False, 1]]),
         # without a schema JSON values are kept as given
         ('[[42,"Austin",true,1.5]]', JSON, UNKNOWN, [[42, "Austin", True, 1.5]]),
-        # JSON Lines: arrays or objects, one row per line
+        # JSON Lines: arrays or objects, one row per line, split on newlines only
+        ('[42,"Aus\u2028tin",true,1.5]\n', JSONLINES, TYPED, [[42, "Aus\u2028tin", True, 1.5]]),
         ('[42,"Austin",true,1.5]\n[7,"Boston",false,2]\n', JSONLINES, TYPED,
          [[42, "Austin", True, 1.5], [7, "Boston", False, 2]]),
         ('{"AGE":42,"CITY":"Austin","OWNS_HOME":true,"CLTV":1.5}\n\n', JSONLINES, TYPED,
@@ -104,7 +107,8 @@ def test_json_fields_name_the_columns_when_the_schema_has_no_names():
         ("42,Austin,TRUE,1\nold,Boston,TRUE,1\n", CSV, TYPED,
          r"column 'AGE' \(row 2\): expected a number, got 'old'"),
         ("42,Austin,TRUE,inf\n", CSV, TYPED, r"column 'CLTV' \(row 1\): expected a finite number"),
-        ('42,"Austin,TRUE,1\n', CSV, TYPED, r"malformed CSV|expected 4 columns"),
+        ('42,"Austin,TRUE,1\n', CSV, TYPED, r"malformed CSV \(line 1\): unexpected end of data"),
+        ('42,"Aus"tin,TRUE,1\n', CSV, TYPED, r"malformed CSV \(line 1\): ',' expected after '\"'"),
         ("", CSV, TYPED, "holds no rows"),
         ("\n\n\n", CSV, TYPED, "holds no rows"),
         ("{", JSON, TYPED, "not valid JSON"),
@@ -124,7 +128,12 @@ def test_json_fields_name_the_columns_when_the_schema_has_no_names():
          r"unknown field 'X' \(row 1\)"),
         ('[[1,["a"],true,1]]', JSON, TYPED, r"column 'CITY' \(row 1\): expected a string"),
         ('[[true,"a",true,1]]', JSON, TYPED, r"column 'AGE' \(row 1\): expected a number"),
-        ('[1,"a",true,1]\n{"AGE":1}\n', JSONLINES, TYPED, r"missing field 'CITY' \(line 1\)|mixes"),
+        ('[1,"a",true,1]\n{"AGE":1}\n', JSONLINES, TYPED, "JSON Lines mixes rows of different shapes"),
+        ('{"AGE":1,"CITY":"a","OWNS_HOME":true,"CLTV":1}\n{"AGE":1}\n', JSONLINES, TYPED,
+         r"missing field 'CITY' \(line 2\)"),
+        ('[{"a":1,"b":2}]', JSON, UNKNOWN, "records no feature names"),
+        ("42,Austin,TRUE,1_000\n", CSV, TYPED, r"column 'CLTV' \(row 1\): expected a number, got '1_000'"),
+        ("[[42,\"Austin\",true,1e400]]", JSON, UNKNOWN, r"column 4 \(row 1\): expected a finite number"),
         ('[1,"a",true,1]\nnot json\n', JSONLINES, TYPED, "line 2 is not valid JSON"),
     ],
 )  # fmt: skip

@@ -67,6 +67,19 @@ def test_json_labels_field_lists_the_classes_per_row():
     assert body["predictions"][0]["values"][1] == ["No", ["No", "Yes"]]
 
 
+def test_json_has_no_nan_tokens():
+    predictions = Predictions(labels=[float("nan"), 1.0])
+    assert json.loads(encode(predictions, JSON, ("predicted_label",)))["predictions"][0][
+        "values"
+    ] == [
+        [None],
+        [1.0],
+    ]
+    assert encode(predictions, JSONLINES, ("predicted_label",)).decode().splitlines()[0] == (
+        '{"predicted_label": null}'
+    )
+
+
 @pytest.mark.parametrize("accept", [CSV, JSON, JSONLINES])
 def test_full_float_precision_round_trips(accept):
     probability = 1 / 3

@@ -11,6 +11,7 @@ from handler.media_types import CSV, JSON, JSONLINES
         ("text/csv", CSV),
         ("text/csv; charset=utf-8", CSV),
         ("Text/CSV;charset=UTF-8", CSV),
+        ("text/csv; charset=us-ascii", CSV),
         ("application/json", JSON),
         ('application/json; charset="utf-8"', JSON),
         ("application/jsonlines", JSONLINES),
@@ -56,6 +57,8 @@ def test_unsupported_content_type_is_a_415_naming_it(header, message):
         ("text/*", JSON, None, CSV),
         ("application/json;q=0, text/csv", JSON, None, CSV),
         ("image/png, */*;q=0.1", JSON, None, JSON),
+        ("text/csv;q=0, */*", CSV, None, JSON),
+        ("application/json;q=0, application/*", JSON, None, JSONLINES),
     ],
 )
 def test_negotiate(accept, request_type, default, expected):

@@ -7,7 +7,8 @@ from handler.decoder import decode
 from handler.errors import ModelLoadError
 from handler.media_types import CSV
 from handler.metadata import METADATA_FILE
-from handler.model import AutoAIModel
+from handler.model import AutoAIModel, load_and_score
+from handler.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
 
 
 def holdout_csv(trained) -> bytes:
@@ -42,12 +43,47 @@ def test_metadata_gives_names_and_types(classifier):
     assert schema.types[:6] == ("int", "str", "str", "str", "str", "int")
 
 
-def test_bare_pickle_still_knows_its_width(bare_classifier):
-    model = AutoAIModel.load(bare_classifier.model_dir)
-    assert model.source.name == "auto-ai-pipeline.pickle"
+@pytest.mark.parametrize("fixture", ["bare_classifier", "lale_classifier"])
+def test_pipelines_without_metadata_still_know_their_width(fixture, request):
+    model = load_and_score(request.getfixturevalue(fixture).model_dir)
     assert model.schema.width == 35
-    assert model.schema.types is None
-    assert model.predict(model.sample_frame()).labels[0] in ("No", "Yes")
+    assert model.schema.types is None and model.schema.names is None
+
+
+def test_a_pipeline_that_cannot_score_missing_values_still_loads(tmp_path, caplog):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression())
+    pipeline.fit([[0.0, 1.0], [1.0, 0.0], [0.5, 0.2]], [0, 1, 0])
+    (tmp_path / "model.pickle").write_bytes(pickle.dumps(pipeline))
+    assert load_and_score(tmp_path).schema.width == 2
+    assert "cannot score a row of missing values" in caplog.text
+
+
+def test_stale_metadata_for_another_pickle_is_refused(classifier, bare_classifier, tmp_path):
+    (tmp_path / "other.pickle").write_bytes(pickle.dumps(bare_classifier.pipeline))
+    (tmp_path / METADATA_FILE).write_bytes((classifier.model_dir / METADATA_FILE).read_bytes())
+    with pytest.raises(ModelLoadError, match="describes model.pickle: remove the stale metadata"):
+        AutoAIModel.load(tmp_path)
+
+
+def test_a_pickle_from_another_runtime_is_refused_naming_it(classifier, tmp_path):
+    original = (classifier.model_dir / "model.pickle").read_bytes()
+    installed = installed_scikit_learn()
+    other = next(r for r in RUNTIMES if r != running_runtime())
+    # the same length keeps the pickle's length-prefixed string valid
+    faked = other.scikit_learn + "." + "9" * (len(installed) - len(other.scikit_learn) - 1)
+    assert installed.encode() in original
+    (tmp_path / "model.pickle").write_bytes(original.replace(installed.encode(), faked.encode()))
+    with pytest.raises(ModelLoadError) as raised:
+        AutoAIModel.load(tmp_path)
+    assert str(raised.value).startswith(
+        f"this pipeline was saved with scikit-learn {faked} (AutoAI runtime {other.name}); "
+        f"this image runs runtime {running_runtime().name}: "
+        f"rebuild with --build-arg AUTOAI_RUNTIME={other.name}"
+    )
 
 
 @pytest.mark.parametrize(

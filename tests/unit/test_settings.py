@@ -29,6 +29,9 @@ def test_defaults(monkeypatch):
         ({"SAGEMAKER_CONTAINER_LOG_LEVEL": "20"}, "log_level", "INFO"),
         ({"SAGEMAKER_CONTAINER_LOG_LEVEL": "debug"}, "log_level", "DEBUG"),
         ({"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "text/csv"}, "default_accept", "text/csv"),
+        ({"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "TEXT/CSV; charset=utf-8"}, "default_accept", "text/csv"),
+        ({"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "application/x-jsonlines"}, "default_accept",
+         "application/jsonlines"),
         ({"SAGEMAKER_INFERENCE_OUTPUT": "predicted_label, labels"}, "output_fields",
          ("predicted_label", "labels")),
     ],
@@ -45,6 +48,10 @@ def test_each_variable_is_read(environ, attribute, expected):
         ({"MODEL_SERVER_WORKERS": "0"}, "SAGEMAKER_MODEL_SERVER_WORKERS must be at least 1"),
         ({"SAGEMAKER_CONTAINER_LOG_LEVEL": "loud"}, "SAGEMAKER_CONTAINER_LOG_LEVEL must be one of"),
         ({"SAGEMAKER_INFERENCE_OUTPUT": "score"}, "comma-separated list of predicted_label"),
+        (
+            {"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "text/plain"},
+            "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT must be one of",
+        ),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(environ, message):

@@ -1,0 +1,127 @@
+"""What a pipeline pickle says about the libraries it was saved with, read without running it.
+
+The (decompressed) bytes are searched, never unpickled: the scikit-learn version from the
+`_sklearn_version` every estimator records, numpy's generation from the module its arrays are
+rebuilt with (`numpy._core` from numpy 2 on) and the packages from the classes the pickle names.
+A byte search rather than an opcode walk, because joblib writes raw array bytes in the middle of
+its pickle stream.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from joblib.compressor import BinaryZlibFile
+
+from handler.errors import ModelLoadError
+from handler.runtimes import (
+    installed_scikit_learn,
+    minor_version,
+    running_runtime,
+    runtime_for_scikit_learn,
+)
+
+KNOWN_PACKAGES = (
+    "sklearn",
+    "autoai_libs",
+    "lale",
+    "numpy",
+    "pandas",
+    "xgboost",
+    "lightgbm",
+    "snapml",
+)
+# The key (newline-ended in protocol 0), an optional memo opcode (MEMOIZE, BINPUT, LONG_BINPUT,
+# PUT), then the value's string opcode with its length: SHORT_BINUNICODE, BINUNICODE,
+# SHORT_BINSTRING or the newline-ended UNICODE.
+SKLEARN_VERSION_KEY = re.compile(
+    rb"_sklearn_version\n?(?:\x94|q.|r.{4}|p\d+\n)?(\x8c.|X.{4}|U.|V)", re.DOTALL
+)
+PACKAGE = re.compile(rb"(" + b"|".join(p.encode() for p in KNOWN_PACKAGES) + rb")\.[a-z_]")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    scikit_learn: str | None
+    numpy_2: bool | None
+    packages: tuple[str, ...]
+
+    def describe(self) -> str:
+        parts = []
+        if self.scikit_learn:
+            parts.append(f"scikit-learn {self.scikit_learn}")
+        if self.numpy_2 is not None:
+            parts.append("numpy 2" if self.numpy_2 else "numpy 1")
+        return ", ".join(parts) or "no recorded library versions"
+
+
+def read_fingerprint(path: Path) -> Fingerprint:
+    """The library versions and packages recorded in a pickle or joblib file."""
+    try:
+        with _open(path) as stream:
+            content = stream.read()
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as error:
+        raise ModelLoadError(f"cannot read {path}: {error}") from None
+    numpy_2 = True if b"numpy._core" in content else False if b"numpy.core" in content else None
+    packages = sorted({m.group(1).decode() for m in PACKAGE.finditer(content)})
+    return Fingerprint(_scikit_learn_version(content), numpy_2, tuple(packages))
+
+
+def _scikit_learn_version(content: bytes) -> str | None:
+    match = SKLEARN_VERSION_KEY.search(content)
+    if match is None:
+        return None
+    opcode, start = match.group(1), match.end()
+    if opcode[:1] == b"V":
+        end = content.find(b"\n", start)
+    elif opcode[:1] == b"X":
+        end = start + int.from_bytes(opcode[1:5], "little")
+    else:
+        end = start + opcode[1]
+    value = content[start:end].decode("utf-8", "replace")
+    return value if re.fullmatch(r"\d+\.\d+\S*", value) else None
+
+
+def check_runtime(path: Path) -> Fingerprint:
+    """The pickle's fingerprint, or ModelLoadError naming the runtime it needs when not this one."""
+    fingerprint = read_fingerprint(path)
+    if fingerprint.scikit_learn is None:
+        return fingerprint
+    installed = installed_scikit_learn()
+    if minor_version(fingerprint.scikit_learn) == minor_version(installed):
+        return fingerprint
+    running = running_runtime()
+    this = f"runtime {running.name}" if running else f"scikit-learn {installed}"
+    needed = runtime_for_scikit_learn(fingerprint.scikit_learn)
+    if needed is None:
+        raise ModelLoadError(
+            f"this pipeline was saved with scikit-learn {fingerprint.scikit_learn}, which no "
+            f"AutoAI runtime uses; this image runs {this} (scikit-learn {installed})"
+        )
+    raise ModelLoadError(
+        f"this pipeline was saved with scikit-learn {fingerprint.scikit_learn} (AutoAI runtime "
+        f"{needed.name}); this image runs {this}: rebuild with --build-arg "
+        f"AUTOAI_RUNTIME={needed.name} (natively: make serve RUNTIME={needed.name})"
+    )
+
+
+def _open(path: Path) -> IO[bytes]:
+    """The file, through the decompressor its magic bytes name (joblib compresses this way)."""
+    with path.open("rb") as probe:
+        magic = probe.read(6)
+    if magic.startswith(b"\x1f\x8b"):
+        return gzip.open(path, "rb")
+    if magic.startswith(b"BZh"):
+        return bz2.open(path, "rb")
+    if magic.startswith((b"\xfd7zXZ", b"\x5d\x00\x00")):
+        return lzma.open(path, "rb")
+    if magic[:1] == b"\x78":  # zlib, joblib's default compression
+        return BinaryZlibFile(str(path), "rb")
+    return path.open("rb")
