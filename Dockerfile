@@ -1,10 +1,15 @@
 # One image for SageMaker training and serving of IBM Watson Studio AutoAI pipelines.
 #   docker build -t autoai-sagemaker .                       (AutoAI runtime 25.1)
+#   docker build --build-arg AUTOAI_RUNTIME=22.1 -t autoai-sagemaker:22.1 .
 #   docker run --rm -p 8080:8080 autoai-sagemaker serve      (the embedded default model)
 # SageMaker runs `docker run IMAGE train` and `docker run IMAGE serve`; both reach entrypoint.py,
 # the same code `make serve` runs natively. AUTOAI_RUNTIME picks the Python base and the lock.
 ARG AUTOAI_RUNTIME=25.1
 
+# The Python of each Watson Studio AutoAI runtime (handler/runtimes.py lists the same).
+FROM python:3.9-slim-bookworm AS python-22.1
+FROM python:3.10-slim-bookworm AS python-23.1
+FROM python:3.11-slim-bookworm AS python-24.1
 FROM python:3.12-slim-bookworm AS python-25.1
 
 # Resolve the runtime's pinned lock into a virtual environment (no compilers reach the final image).
@@ -12,10 +17,36 @@ FROM python:3.12-slim-bookworm AS python-25.1
 # hadolint ignore=DL3006
 FROM python-${AUTOAI_RUNTIME} AS venv
 ARG AUTOAI_RUNTIME
-COPY requirements/${AUTOAI_RUNTIME}.txt /tmp/requirements.txt
-RUN python -m venv /opt/venv \
-    && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check --no-deps \
-        -r /tmp/requirements.txt
+COPY requirements/ /tmp/requirements/
+# A runtime with requirements/<runtime>-build.txt compiles a package from source, as make venv does:
+# its build tools and a C compiler first, then the lock without build isolation.
+# hadolint ignore=DL3008
+RUN set -eu; \
+    lock="/tmp/requirements/${AUTOAI_RUNTIME}.txt"; \
+    build="/tmp/requirements/${AUTOAI_RUNTIME}-build.txt"; \
+    pip="/opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check"; \
+    python -m venv /opt/venv; \
+    if [ -f "$build" ]; then \
+        apt-get update; \
+        apt-get install -y --no-install-recommends gcc g++ libc6-dev; \
+        rm -rf /var/lib/apt/lists/*; \
+        $pip -r "$build"; \
+        $pip --no-deps --no-build-isolation -r "$lock"; \
+    else \
+        $pip --no-deps -r "$lock"; \
+    fi
+
+# The embedded default model, fitted by this runtime's own libraries on the bundled sample data
+# (python -m training.default_model, as `make model` runs it), so the image serves out of the box.
+# hadolint ignore=DL3006
+FROM python-${AUTOAI_RUNTIME} AS default-model
+ENV PATH=/opt/venv/bin:$PATH
+COPY --from=venv /opt/venv /opt/venv
+WORKDIR /opt/program
+COPY handler/ handler/
+COPY training/ training/
+COPY local-test/test-dir/input/data/training/demand_response.csv local-test/test-dir/input/data/training/
+RUN python -m training.default_model --model-dir /opt/ml/model
 
 # hadolint ignore=DL3006
 FROM python-${AUTOAI_RUNTIME}
@@ -43,7 +74,7 @@ WORKDIR /opt/program
 COPY entrypoint.py ./
 COPY handler/ handler/
 COPY training/ training/
-COPY model/ /opt/ml/model/
+COPY --from=default-model /opt/ml/model /opt/ml/model
 
 EXPOSE 8080
 ENTRYPOINT ["python", "/opt/program/entrypoint.py"]

@@ -2,9 +2,15 @@
 #   make serve                 serve the embedded default model on http://localhost:8080
 #   make test                  lint and run the whole test suite
 #   make venv                  build the virtual environment from the pinned lock
-# RUNTIME picks the AutoAI runtime (default 25.1); its venv is .venv for 25.1, .venv-RUNTIME otherwise.
+# RUNTIME picks the AutoAI runtime (22.1, 23.1, 24.1 or the default 25.1); its venv is .venv for
+# 25.1 and .venv-RUNTIME otherwise. `make test` also builds the other runtimes' venvs (where their
+# Python is installed) for the cross-runtime tests.
 
 RUNTIME ?= 25.1
+RUNTIMES := 22.1 23.1 24.1 25.1
+PYTHON_VERSION_22.1 := 3.9
+PYTHON_VERSION_23.1 := 3.10
+PYTHON_VERSION_24.1 := 3.11
 PYTHON_VERSION_25.1 := 3.12
 PYTHON_VERSION := $(PYTHON_VERSION_$(RUNTIME))
 VENV := $(if $(filter 25.1,$(RUNTIME)),.venv,.venv-$(RUNTIME))
@@ -12,29 +18,50 @@ LOCK := requirements/$(RUNTIME).txt
 DEV_LOCK := requirements/$(RUNTIME)-dev.txt
 PY := $(VENV)/bin/python
 
-SAGEMAKER_BASE_DIR ?= $(CURDIR)
+# model/ was saved by runtime 25.1; another runtime serves the same model fitted by its own libraries.
+DEFAULT_BASE_DIR := $(if $(filter 25.1,$(RUNTIME)),$(CURDIR),$(CURDIR)/build/runtime-$(RUNTIME))
+SAGEMAKER_BASE_DIR ?= $(DEFAULT_BASE_DIR)
 export SAGEMAKER_BASE_DIR
 
-.PHONY: venv serve test lint format lock model clean check-runtime check-java
+.PHONY: venv runtime-venvs print-python serve test lint format lock model clean check-runtime check-java
 
 venv: $(VENV)/.installed
 
-check-runtime:
-	@test -n "$(PYTHON_VERSION)" || { echo "unknown RUNTIME '$(RUNTIME)': known runtimes are 25.1" >&2; exit 2; }
+# Every runtime's venv whose Python is on this machine, for the cross-runtime tests.
+runtime-venvs:
+	@$(foreach runtime,$(RUNTIMES),\
+	  if tools/find-python.sh $(PYTHON_VERSION_$(runtime)) >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory venv RUNTIME=$(runtime) || exit 1; \
+	  else \
+	    echo "Python $(PYTHON_VERSION_$(runtime)) not found: runtime $(runtime) is not tested here"; \
+	  fi;)
 
-$(VENV)/.installed: $(LOCK) $(DEV_LOCK) | check-runtime
+BUILD_REQUIREMENTS := $(wildcard requirements/$(RUNTIME)-build.txt)
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
+
+$(VENV)/.installed: $(LOCK) $(DEV_LOCK) $(BUILD_REQUIREMENTS) | check-runtime
 	rm -rf $(VENV)
 	"$$(tools/find-python.sh $(PYTHON_VERSION))" -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r $(LOCK) -r $(DEV_LOCK)
+	$(if $(BUILD_REQUIREMENTS),$(PIP_INSTALL) -r $(BUILD_REQUIREMENTS))
+	$(PIP_INSTALL) --no-deps $(if $(BUILD_REQUIREMENTS),--no-build-isolation) -r $(LOCK) -r $(DEV_LOCK)
 	touch $@
+
+check-runtime:
+	@test -n "$(PYTHON_VERSION)" || { echo "unknown RUNTIME '$(RUNTIME)': known runtimes are $(RUNTIMES)" >&2; exit 2; }
+
+print-python: check-runtime
+	@echo $(PYTHON_VERSION)
 
 check-java:
 	@command -v java >/dev/null 2>&1 || { echo "Multi Model Server needs a Java runtime: apt-get install openjdk-17-jre-headless" >&2; exit 1; }
 
-serve: venv check-java
+serve: venv check-java $(if $(filter $(DEFAULT_BASE_DIR),$(SAGEMAKER_BASE_DIR)),$(DEFAULT_BASE_DIR)/model/model.pickle)
 	$(PY) entrypoint.py serve
 
-test: venv check-java lint
+$(CURDIR)/build/runtime-%/model/model.pickle: local-test/test-dir/input/data/training/demand_response.csv | venv
+	$(PY) -m training.default_model --model-dir $(dir $@)
+
+test: venv runtime-venvs check-java lint
 	$(PY) -m pytest
 
 lint: venv
@@ -49,7 +76,7 @@ lock: check-runtime
 	tools/lock.sh $(RUNTIME) "$$(tools/find-python.sh $(PYTHON_VERSION))"
 
 model: venv
-	$(PY) tools/build_default_model.py
+	$(PY) -m training.default_model
 
 clean:
-	rm -rf .venv .venv-* .pytest_cache .ruff_cache
+	rm -rf .venv .venv-* build .pytest_cache .ruff_cache

@@ -13,6 +13,7 @@ import bz2
 import gzip
 import lzma
 import re
+import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,3 +126,29 @@ def _open(path: Path) -> IO[bytes]:
     if magic[:1] == b"\x78":  # zlib, joblib's default compression
         return BinaryZlibFile(str(path), "rb")
     return path.open("rb")
+
+
+def main(argv: list[str]) -> int:
+    """`python -m handler.fingerprint PICKLE...`: which AutoAI runtime each pickle needs."""
+    if len(argv) < 2:
+        print("usage: python -m handler.fingerprint PICKLE...", file=sys.stderr)
+        return 2
+    for name in argv[1:]:
+        try:
+            fingerprint = read_fingerprint(Path(name))
+        except ModelLoadError as error:
+            print(f"{name}: {error}")
+            continue
+        runtime = runtime_for_scikit_learn(fingerprint.scikit_learn or "")
+        verdict = (
+            f"AutoAI runtime {runtime.name} (Python {runtime.python}): "
+            f"build with --build-arg AUTOAI_RUNTIME={runtime.name}"
+            if runtime
+            else "no AutoAI runtime matches"
+        )
+        print(f"{name}: {fingerprint.describe()} -> {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -20,6 +20,7 @@ import pandas as pd
 from handler.errors import ModelLoadError
 from handler.fingerprint import check_runtime
 from handler.frame import MISSING, Schema, object_array, to_frame
+from handler.logs import loggers_kept_enabled
 from handler.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
 from handler.model_files import find_pipeline_file, unpack_archive
 from handler.predictions import Predictions
@@ -53,7 +54,7 @@ class AutoAIModel:
         check_runtime(path)
         metadata = _metadata_for(path)
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), loggers_kept_enabled():
                 warnings.simplefilter("ignore")
                 pipeline = joblib.load(path)
         except Exception as error:  # unpickling runs arbitrary constructors: any error can come

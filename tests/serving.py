@@ -55,14 +55,19 @@ def free_port() -> int:
 
 
 def serve_process(
-    base_dir: Path, log_path: Path, port: int, entrypoint: Path = ROOT / "entrypoint.py", **env: str
+    base_dir: Path,
+    log_path: Path,
+    port: int,
+    entrypoint: Path = ROOT / "entrypoint.py",
+    python: str = sys.executable,
+    **env: str,
 ) -> subprocess.Popen:
     environment = dict(os.environ)
     environment.update(SAGEMAKER_BASE_DIR=str(base_dir), SAGEMAKER_BIND_TO_PORT=str(port))
     environment.update(env)
     with log_path.open("wb") as log:
         return subprocess.Popen(
-            [sys.executable, str(entrypoint), "serve"],
+            [python, str(entrypoint), "serve"],
             env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -72,11 +77,15 @@ def serve_process(
 
 @contextlib.contextmanager
 def running_server(
-    base_dir: Path, log_path: Path, entrypoint: Path = ROOT / "entrypoint.py", **env: str
+    base_dir: Path,
+    log_path: Path,
+    entrypoint: Path = ROOT / "entrypoint.py",
+    python: str = sys.executable,
+    **env: str,
 ) -> Iterator[Server]:
     """`serve` on `base_dir` until it answers /ping, yielded, then stopped with SIGTERM."""
     port = free_port()
-    process = serve_process(base_dir, log_path, port, entrypoint, **env)
+    process = serve_process(base_dir, log_path, port, entrypoint, python, **env)
     server = Server(f"http://127.0.0.1:{port}", process, log_path)
     try:
         wait_until_healthy(server)

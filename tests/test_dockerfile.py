@@ -18,6 +18,7 @@ import pytest
 from handler.media_types import CSV
 from handler.metadata import METADATA_FILE
 from handler.predictions import Predictions
+from handler.runtimes import RUNTIMES
 from tests.serving import ROOT, running_server
 
 DOCKERFILE = ROOT / "Dockerfile"
@@ -52,10 +53,14 @@ def test_the_image_installs_the_same_lock_as_make_venv():
     assert steps["ARG"] == "AUTOAI_RUNTIME=25.1"
     makefile = (ROOT / "Makefile").read_text()
     assert "RUNTIME ?= 25.1" in makefile
-    runs = " ".join(v for k, v in instructions() if k in ("RUN", "COPY"))
-    assert "requirements/${AUTOAI_RUNTIME}.txt" in runs
-    assert "--no-deps -r /tmp/requirements.txt" in runs
-    assert "--no-deps -r $(LOCK)" in makefile
+    runs = " ".join(v for k, v in stage("venv") if k == "RUN")
+    assert 'lock="/tmp/requirements/${AUTOAI_RUNTIME}.txt"' in runs
+    assert 'build="/tmp/requirements/${AUTOAI_RUNTIME}-build.txt"' in runs
+    assert '$pip -r "$build"; $pip --no-deps --no-build-isolation -r "$lock"' in runs
+    assert '$pip --no-deps -r "$lock"' in runs
+    assert "LOCK := requirements/$(RUNTIME).txt" in makefile
+    assert "BUILD_REQUIREMENTS := $(wildcard requirements/$(RUNTIME)-build.txt)" in makefile
+    assert "--no-deps $(if $(BUILD_REQUIREMENTS),--no-build-isolation) -r $(LOCK)" in makefile
 
 
 def test_sagemaker_reaches_the_entrypoint_on_port_8080():
@@ -67,17 +72,52 @@ def test_sagemaker_reaches_the_entrypoint_on_port_8080():
     assert "rm -rf /var/lib/apt/lists/*" in " ".join(v for k, v in final_stage() if k == "RUN")
 
 
+def stage(name: str) -> list[tuple[str, str]]:
+    steps = instructions()
+    start = next(i for i, (k, v) in enumerate(steps) if k == "FROM" and v.endswith(f" AS {name}"))
+    end = next((i for i in range(start + 1, len(steps)) if steps[i][0] == "FROM"), len(steps))
+    return steps[start:end]
+
+
+def test_each_runtime_has_its_python_base():
+    named = [v.split(" AS ") for k, v in instructions() if k == "FROM" and " AS " in v]
+    bases = {name: base for base, name in named}
+    for runtime in RUNTIMES:
+        assert bases[f"python-{runtime.name}"] == f"python:{runtime.python}-slim-bookworm"
+        assert (ROOT / "requirements" / f"{runtime.name}.txt").is_file()
+        makefile = (ROOT / "Makefile").read_text()
+        assert f"PYTHON_VERSION_{runtime.name} := {runtime.python}\n" in makefile
+
+
+def test_the_embedded_model_is_fitted_by_the_images_own_runtime():
+    runs = [v for k, v in stage("default-model") if k == "RUN"]
+    assert runs == [EMBEDDED_MODEL_COMMAND]
+    assert ("COPY", "--from=default-model /opt/ml/model /opt/ml/model") in final_stage()
+
+
+EMBEDDED_MODEL_COMMAND = "python -m training.default_model --model-dir /opt/ml/model"
+
+
 @pytest.fixture
 def image_tree(tmp_path) -> Path:
-    """The final stage's COPY lines (from the build context) applied under `tmp_path`."""
+    """The final stage's files under `tmp_path`: its COPY lines from the build context applied,
+    and the default-model stage's command run (see the test above) for the embedded model."""
     workdir = Path("/")
     for keyword, arguments in final_stage():
         if keyword == "WORKDIR":
             workdir = Path(arguments)
-        if keyword != "COPY" or arguments.startswith("--from"):
+        if keyword != "COPY":
             continue
         *sources, destination = arguments.split()
         target = tmp_path / (workdir / destination).relative_to("/")
+        if sources[0] == "--from=default-model":
+            command = EMBEDDED_MODEL_COMMAND.replace("/opt/ml/model", str(target)).split()
+            subprocess.run(
+                [sys.executable, *command[1:]], cwd=ROOT, check=True, capture_output=True
+            )
+            continue
+        if sources[0].startswith("--from="):  # the venv: this test runs in the same lock's venv
+            continue
         for source in sources:
             path = ROOT / source
             if path.is_dir():
@@ -95,17 +135,17 @@ def test_the_image_layout_serves_its_embedded_model(image_tree, tmp_path):
         response = server.invoke(payload.read_bytes(), CSV)
     assert response.status_code == 200, response.text
     rows = [line.split(",") for line in response.text.splitlines()]
-    expected = embedded_model_in_process(payload)
+    expected = in_process(image_tree / "opt/ml/model", payload)
     assert [row[0] for row in rows] == expected.labels
     assert [[float(p) for p in row[1:]] for row in rows] == expected.probabilities
 
 
-def embedded_model_in_process(payload: Path) -> Predictions:
-    """The embedded pipeline on the payload as Watson would run it: pandas.read_csv, .values."""
-    metadata = json.loads((ROOT / "model" / METADATA_FILE).read_text())
+def in_process(model_dir: Path, payload: Path) -> Predictions:
+    """The pipeline on the payload as Watson would run it: pandas.read_csv, then .values."""
+    metadata = json.loads((model_dir / METADATA_FILE).read_text())
     names = [feature["name"] for feature in metadata["features"]]
     frame = pd.read_csv(payload, header=None, names=names)
-    with (ROOT / "model/model.pickle").open("rb") as stream:
+    with (model_dir / "model.pickle").open("rb") as stream:
         pipeline = pickle.load(stream)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -49,6 +49,7 @@ def test_serve_local_then_predict(tmp_path):
         assert result.stdout.startswith('{"predictions"')
     finally:
         assert stop(process) == []
-    assert sorted(p.name for p in (test_dir / "model").iterdir()) == sorted(
-        p.name for p in (ROOT / "model").iterdir()
-    )
+    assert sorted(p.name for p in (test_dir / "model").iterdir()) == [
+        "autoai-metadata.json",
+        "model.pickle",
+    ]

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Resolve requirements/<runtime>.in and requirements/dev.in into the pinned locks
 # requirements/<runtime>.txt and requirements/<runtime>-dev.txt, in a throw-away venv.
+# A runtime with a requirements/<runtime>-build.txt builds some package from source: those build
+# tools are installed first and the rest without build isolation, as `make venv` does.
 # The locks are installed with --no-deps, so each holds the whole dependency closure, less
 # the CUDA-only NCCL wheel xgboost pulls in on Linux (this image serves on CPU).
 set -euo pipefail
@@ -14,7 +16,12 @@ trap 'rm -rf "$scratch"' EXIT
 "$python" -m venv "$scratch/venv"
 pip="$scratch/venv/bin/pip"
 "$pip" install --quiet --upgrade pip
-"$pip" install --quiet -r "$here/requirements/$runtime.in"
+build_options=()
+if [ -f "$here/requirements/$runtime-build.txt" ]; then
+  "$pip" install --quiet -r "$here/requirements/$runtime-build.txt"
+  build_options=(--no-build-isolation)
+fi
+"$pip" install --quiet "${build_options[@]}" -r "$here/requirements/$runtime.in"
 "$pip" freeze --all | grep -v -E '^(nvidia-|pip==)' | sort > "$scratch/runtime.txt"
 "$pip" install --quiet -r "$here/requirements/dev.in"
 "$pip" freeze --all | grep -v -E '^(nvidia-|pip==)' | sort > "$scratch/all.txt"

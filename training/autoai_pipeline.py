@@ -14,6 +14,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from handler.logs import loggers_kept_enabled
+
 Flavour = Literal["sklearn", "lale"]
 MISSING_REFERENCES = ["", "-", "?", float("nan")]
 # The dtype names CompressStrings and FloatStr2Float know, per feature type of ours.
@@ -95,12 +97,17 @@ def _steps(flavour: Flavour):
     """The module-like namespace holding the transformers and combinators of one flavour."""
     from types import SimpleNamespace
 
-    if flavour == "lale":
-        import autoai_libs.lale as transformers
-        from lale.operators import make_pipeline, make_union
-    else:
-        import autoai_libs.transformers.exportable as transformers
-        from sklearn.pipeline import make_pipeline, make_union
+    with loggers_kept_enabled():
+        if flavour == "lale":
+            from lale.operators import make_pipeline, make_union
+
+            try:  # autoai-libs 2 and later carry the lale operators
+                import autoai_libs.lale as transformers
+            except ImportError:  # before, lale did (AutoAI runtimes 22.1 and 23.1)
+                import lale.lib.autoai_libs as transformers
+        else:
+            import autoai_libs.transformers.exportable as transformers
+            from sklearn.pipeline import make_pipeline, make_union
     names = [
         "NumpyColumnSelector",
         "CompressStrings",

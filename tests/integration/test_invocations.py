@@ -59,7 +59,7 @@ def test_csv_variants_score_the_same(variant, server, classifier):
     if variant == "header":
         body = frame.to_csv(index=False)
     elif variant == "bom-crlf":
-        body = "\ufeff" + frame.to_csv(header=False, index=False, lineterminator="\r\n")
+        body = "\ufeff" + frame.to_csv(header=False, index=False).replace("\n", "\r\n")
     elif variant == "watson-booleans":
         booleans = frame.select_dtypes(bool).columns
         upper = frame.astype({c: object for c in booleans})

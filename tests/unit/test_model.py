@@ -1,5 +1,8 @@
 import pickle
+import subprocess
+import sys
 import tarfile
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +146,23 @@ def test_unreadable_metadata_is_named(bare_classifier, tmp_path):
     (tmp_path / METADATA_FILE).write_text("{")
     with pytest.raises(ModelLoadError, match="autoai-metadata.json is not valid metadata"):
         AutoAIModel.load(tmp_path)
+
+
+def test_loading_keeps_existing_loggers_enabled(bare_classifier):
+    """autoai-libs 1.14 to 1.17 disable every existing logger on import (runtime 23.1 shows it)."""
+    program = (
+        "import logging, sys\n"
+        "from pathlib import Path\n"
+        "ours = logging.getLogger('handler.transformer')\n"
+        "from handler.model import AutoAIModel\n"
+        "AutoAIModel.load(Path(sys.argv[1]))\n"
+        "assert 'autoai_libs' in sys.modules\n"
+        "assert not ours.disabled\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program, str(bare_classifier.model_dir)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
