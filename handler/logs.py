@@ -25,6 +25,10 @@ def configure_logging(
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.captureWarnings(True)
+    if level != "DEBUG":
+        # lale's schema simplifier and hyperopt log several lines per search trial at INFO.
+        for chatty in ("lale", "hyperopt"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def configure_worker_logging(level: str) -> None:

@@ -162,7 +162,7 @@ def _split(pipeline: Any) -> tuple[Any | None, Any]:
 
 
 def _schema(pipeline: Any, metadata: ModelMetadata | None) -> Schema:
-    if metadata:
+    if metadata and metadata.features:
         return Schema(
             width=len(metadata.features),
             names=tuple(f.name for f in metadata.features),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -53,3 +54,23 @@ def test_serve_local_then_predict(tmp_path):
         "autoai-metadata.json",
         "model.pickle",
     ]
+
+
+def test_train_local_then_serve_local(tmp_path):
+    test_dir = tmp_path / "test-dir"
+    shutil.copytree(
+        LOCAL_TEST / "test-dir",
+        test_dir,
+        ignore=shutil.ignore_patterns("model", "output", "checkpoints"),
+    )
+    (test_dir / "input/config/hyperparameters.json").write_text(
+        json.dumps({"target": "ENROLLED", "max_evals": "2", "max_seconds": "60"})
+    )
+    environment = dict(os.environ, TEST_DIR=str(test_dir), PYTHON=os.sys.executable)
+    result = subprocess.run(
+        [str(LOCAL_TEST / "train-local.sh")], env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "validation:accuracy=" in result.stdout
+    assert (test_dir / "model/model.pickle").is_file()
+    assert (test_dir / "output/data/metrics.json").is_file()

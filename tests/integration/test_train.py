@@ -1,0 +1,181 @@
+"""`entrypoint.py train` end to end under the SageMaker training layout, then served for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from handler.media_types import CSV, JSON
+from handler.metadata import METADATA_FILE
+from handler.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
+from tests.serving import ROOT, running_server
+from training.sample_data import TARGET
+
+SAMPLE_CSV = ROOT / "local-test/test-dir/input/data/training/demand_response.csv"
+METRIC_LINE = re.compile(
+    r"^validation:(accuracy|f1|roc_auc|log_loss|rmse|mae|r2)=-?[0-9.]+;$", re.M
+)
+
+
+def run_train(base_dir: Path, **hyperparameters: str) -> subprocess.CompletedProcess:
+    if hyperparameters:
+        config = base_dir / "input/config"
+        config.mkdir(parents=True, exist_ok=True)
+        (config / "hyperparameters.json").write_text(json.dumps(hyperparameters))
+    return subprocess.run(
+        [sys.executable, str(ROOT / "entrypoint.py"), "train"],
+        env=dict(os.environ, SAGEMAKER_BASE_DIR=str(base_dir)),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def channel(base_dir: Path, name: str = "training") -> Path:
+    path = base_dir / "input/data" / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sample_rows(rows: int) -> pd.DataFrame:
+    return pd.read_csv(SAMPLE_CSV).head(rows)
+
+
+def assert_failed(result: subprocess.CompletedProcess, base_dir: Path, *expected: str) -> None:
+    assert result.returncode != 0
+    failure = (base_dir / "output/failure").read_text()
+    for text in expected:
+        assert text in failure, failure
+    model_dir = base_dir / "model"
+    assert not model_dir.exists() or not any(model_dir.iterdir())
+
+
+def test_search_on_csv_alone_gives_a_model_serve_scores(tmp_path):
+    sample_rows(600).to_csv(channel(tmp_path) / "customers.csv", index=False)
+    result = run_train(tmp_path, target=TARGET, max_evals="3", max_seconds="120")
+    assert result.returncode == 0, result.stderr
+    assert len(METRIC_LINE.findall(result.stdout)) == 4  # accuracy, f1, log loss, ROC AUC
+    assert re.search(r"^train:cv_accuracy=[0-9.]+;$", result.stdout, re.M)
+    assert (
+        len(
+            re.findall(
+                r"trial \d+/3: \w+ cv accuracy=[0-9.]+ over 3 folds in [0-9.]+ s", result.stdout
+            )
+        )
+        == 3
+    )
+    metadata = json.loads((tmp_path / "model" / METADATA_FILE).read_text())
+    assert metadata["target"] == TARGET and metadata["classes"] == ["No", "Yes"]
+    assert len(metadata["features"]) == 35 and "validation:accuracy" in metadata["metrics"]
+    report = sorted(p.name for p in (tmp_path / "output/data").iterdir())
+    assert report == ["confusion_matrix.png", "metrics.json", "roc_curve.png"]
+    assert (tmp_path / "checkpoints/search-state.json").is_file()
+    holdout = pd.read_csv(SAMPLE_CSV).iloc[600:610].drop(columns=[TARGET])
+    body = {"instances": json.loads(holdout.to_json(orient="records"))}
+    with running_server(tmp_path, tmp_path / "serve.log") as server:
+        response = server.invoke(json.dumps(body), JSON)
+    assert response.status_code == 200, response.text
+    values = response.json()["predictions"][0]["values"]
+    assert len(values) == 10 and {v[0] for v in values} <= {"No", "Yes"}
+
+
+def test_the_search_stops_at_max_seconds_and_resumes_from_its_checkpoint(tmp_path):
+    sample_rows(300).to_csv(channel(tmp_path) / "customers.csv", index=False)
+    first = run_train(tmp_path, target=TARGET, max_evals="50", max_seconds="2")
+    assert first.returncode == 0, first.stderr
+    trials = len(re.findall(r"trial \d+/50", first.stdout))
+    assert 1 <= trials < 50
+    state = json.loads((tmp_path / "checkpoints/search-state.json").read_text())
+    assert state["trials"] == trials
+    second = run_train(tmp_path, target=TARGET, max_evals=str(trials + 1), max_seconds="600")
+    assert second.returncode == 0, second.stderr
+    assert f"resuming from checkpoint: {trials} trials done" in second.stdout
+    assert re.findall(r"trial (\d+)/", second.stdout) == [str(trials + 1)]
+
+
+def test_refit_retrains_a_watson_pipeline_on_new_data(bare_classifier, tmp_path):
+    data = channel(tmp_path)
+    (data / "auto-ai-pipeline.pickle").write_bytes(pickle.dumps(bare_classifier.pipeline))
+    sample_rows(500).to_csv(data / "fresh.csv.gz", index=False, compression="gzip")
+    result = run_train(tmp_path, target=TARGET)
+    assert result.returncode == 0, result.stderr
+    assert "train: refit mode" in result.stdout
+    assert len(METRIC_LINE.findall(result.stdout)) == 4
+    refitted = pickle.loads((tmp_path / "model/model.pickle").read_bytes())
+    assert [type(s).__name__ for _, s in refitted.steps] == [
+        type(s).__name__ for _, s in bare_classifier.pipeline.steps
+    ]
+    assert refitted is not bare_classifier.pipeline
+    with running_server(tmp_path, tmp_path / "serve.log") as server:
+        body = sample_rows(520).tail(20).drop(columns=[TARGET]).to_csv(header=False, index=False)
+        assert server.invoke(body, CSV).status_code == 200
+
+
+def test_import_evaluates_on_the_validation_channel(bare_classifier, tmp_path):
+    (channel(tmp_path) / "model.pickle").write_bytes(pickle.dumps(bare_classifier.pipeline))
+    sample_rows(200).to_csv(channel(tmp_path, "validation") / "holdout.csv", index=False)
+    result = run_train(tmp_path, target=TARGET)
+    assert result.returncode == 0, result.stderr
+    assert "train: import mode" in result.stdout
+    assert len(METRIC_LINE.findall(result.stdout)) == 4
+    metadata = json.loads((tmp_path / "model" / METADATA_FILE).read_text())
+    assert metadata["features"] == [] and "validation:accuracy" in metadata["metrics"]
+
+
+def test_an_imported_pickle_is_served_exactly(bare_classifier, tmp_path):
+    (channel(tmp_path) / "auto-ai-pipeline.pickle").write_bytes(
+        pickle.dumps(bare_classifier.pipeline)
+    )
+    assert run_train(tmp_path).returncode == 0
+    with running_server(tmp_path, tmp_path / "serve.log") as server:
+        response = server.invoke(bare_classifier.holdout.to_csv(header=False, index=False), CSV)
+    lines = response.text.splitlines()
+    assert [
+        [float(p) for p in line.split(",")[1:]] for line in lines
+    ] == bare_classifier.expected_proba()
+
+
+def test_a_pickle_of_another_runtime_fails_naming_it(classifier, tmp_path):
+    original = (classifier.model_dir / "model.pickle").read_bytes()
+    installed = installed_scikit_learn()
+    other = next(r for r in RUNTIMES if r != running_runtime())
+    faked = other.scikit_learn + "." + "9" * (len(installed) - len(other.scikit_learn) - 1)
+    (channel(tmp_path) / "model.pickle").write_bytes(
+        original.replace(installed.encode(), faked.encode())
+    )
+    result = run_train(tmp_path)
+    assert_failed(
+        result, tmp_path, f"(AutoAI runtime {other.name})", f"AUTOAI_RUNTIME={other.name}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "hyperparameters", "expected"),
+    [
+        ({}, {}, "no 'training' channel"),
+        ({"notes.json": b"{}"}, {"mode": "search", "target": "x"}, "notes.json: not a CSV"),
+        ({"data.csv": b"a,b\n1,2\n"}, {"target": "ENROLLED"}, "target column 'ENROLLED' is not in the data; its columns are a, b"),
+        ({"data.csv": b"a,b\n1,2\n"}, {}, "hyperparameter target is required: name one of the columns a, b"),
+        ({"data.csv": b"\x00\xff\xfe\x00" * 50}, {"target": "a"}, "is not readable CSV"),
+        ({"model.pickle": b"\x80\x04garbage"}, {}, "cannot load"),
+        ({"data.csv": b"a,b\n1,x\n2,x\n3,x\n4,x\n5,x\n6,x\n"}, {"target": "b", "max_evals": "2"}, "the search found no pipeline"),
+        ({"data.csv": b"a,b\n1,2\n"}, {"max_evals": "many"}, "hyperparameter max_evals must be a whole number, got 'many'"),
+        ({"data.csv": b"a,b\n1,2\n"}, {"learning_rate": "0.1"}, "unknown hyperparameter 'learning_rate'"),
+    ],
+)  # fmt: skip
+def test_failures_leave_a_reason_and_no_model(files, hyperparameters, expected, tmp_path):
+    if files:
+        data = channel(tmp_path)
+        for name, content in files.items():
+            (data / name).write_bytes(content)
+    else:
+        (tmp_path / "input/data").mkdir(parents=True)
+    assert_failed(run_train(tmp_path, **hyperparameters), tmp_path, expected)

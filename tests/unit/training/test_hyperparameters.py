@@ -1,0 +1,28 @@
+import pytest
+
+from training.hyperparameters import Hyperparameters
+from training.layout import TrainingError
+
+
+def test_strings_become_typed_values():
+    parsed = Hyperparameters.parse(
+        {"target": "ENROLLED", "max_evals": "7", "max_seconds": "30", "validation_fraction": "0.25"}
+    )
+    assert (parsed.target, parsed.max_evals, parsed.max_seconds) == ("ENROLLED", 7, 30)
+    assert parsed.validation_fraction == 0.25 and parsed.mode is None and parsed.cv_folds == 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"max_evals": "ten"}, "max_evals must be a whole number, got 'ten'"),
+        ({"mode": "guess"}, "mode must be one of import, refit, search"),
+        ({"problem_type": "ranking"}, "problem_type must be one of classification, regression"),
+        ({"validation_fraction": "1.5"}, "validation_fraction must lie between 0 and 1"),
+        ({"cv_folds": "1"}, "cv_folds at least 2"),
+        ({"epochs": "3"}, "unknown hyperparameter 'epochs'"),
+    ],
+)
+def test_bad_values_name_the_hyperparameter(raw, message):
+    with pytest.raises(TrainingError, match=message):
+        Hyperparameters.parse(raw)

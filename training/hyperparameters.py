@@ -1,0 +1,69 @@
+"""The training job's hyperparameters: SageMaker passes every value as a string; parsed here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+from training.layout import TrainingError
+
+MODES = ("import", "refit", "search")
+PROBLEM_TYPES = ("classification", "regression")
+HEADER_CHOICES = ("auto", "true", "false")
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """What the job may be told; every field has a default but `target` (required to fit)."""
+
+    target: str | None = None
+    mode: str | None = None  # inferred from what the training channel holds
+    problem_type: str | None = None  # inferred from the target column
+    max_evals: int = 20
+    max_seconds: int = 600
+    cv_folds: int = 3
+    header: str = "auto"
+    validation_fraction: float = 0.2
+    seed: int = 0
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, str]) -> Hyperparameters:
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise TrainingError(
+                f"unknown hyperparameter {unknown[0]!r}: this container takes {', '.join(known)}"
+            )
+        values = {}
+        for name, text in raw.items():
+            kind = type(getattr(cls, name)) if getattr(cls, name) is not None else str
+            values[name] = _convert(name, text.strip(), kind)
+        parsed = cls(**values)
+        parsed._check()
+        return parsed
+
+    def _check(self) -> None:
+        _one_of("mode", self.mode, MODES)
+        _one_of("problem_type", self.problem_type, PROBLEM_TYPES)
+        _one_of("header", self.header, HEADER_CHOICES)
+        if self.max_evals < 1 or self.max_seconds < 1 or self.cv_folds < 2:
+            raise TrainingError("max_evals and max_seconds must be at least 1, cv_folds at least 2")
+        if not 0 < self.validation_fraction < 1:
+            raise TrainingError(
+                f"validation_fraction must lie between 0 and 1, got {self.validation_fraction}"
+            )
+
+
+def _convert(name: str, text: str, kind: type) -> object:
+    try:
+        return kind(text) if kind is not str else text
+    except ValueError:
+        expected = {int: "a whole number", float: "a number"}[kind]
+        raise TrainingError(f"hyperparameter {name} must be {expected}, got {text!r}") from None
+
+
+def _one_of(name: str, value: str | None, choices: tuple[str, ...]) -> None:
+    if value is not None and value not in choices:
+        raise TrainingError(
+            f"hyperparameter {name} must be one of {', '.join(choices)}, got {value!r}"
+        )

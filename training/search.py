@@ -1,0 +1,231 @@
+"""Searching for a pipeline: AutoAI-shaped preprocessing, then the estimator and its
+hyperparameters chosen by lale's `auto_configure` with Hyperopt, scored by cross-validation.
+The best trial's pipeline is exported to scikit-learn (autoai-libs transformers and the estimator,
+the shape Watson Studio exports) and fitted on all the training rows.
+
+Each finished trial is logged on one line with its score and time. The best trial so far is kept
+in the checkpoints directory, so a job SageMaker restarts after a spot interruption goes on with
+the evaluations and time it has left instead of starting over.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from handler.logs import loggers_kept_enabled
+from training.autoai_pipeline import autoai_pipeline
+from training.layout import TrainingError
+
+LOGGER = logging.getLogger("training.search")
+CHECKPOINT_PIPELINE = "search-best.pickle"
+CHECKPOINT_STATE = "search-state.json"
+
+
+@dataclass
+class Budget:
+    max_evals: int
+    max_seconds: float
+    cv_folds: int
+    seed: int
+
+
+@dataclass
+class Best:
+    score: float
+    pipeline: Any  # a lale pipeline fitted on one fold; its configuration is what counts
+    trials: int
+    seconds: float
+
+
+def search(
+    features: pd.DataFrame,
+    target: pd.Series,
+    types: dict[str, str],
+    problem_type: str,
+    budget: Budget,
+    checkpoints: Path,
+) -> tuple[Any, float]:
+    """The best pipeline found, refitted on all of `features`, and its cross-validated score."""
+    best = _resume(checkpoints)
+    evals_left = budget.max_evals - (best.trials if best else 0)
+    seconds_left = budget.max_seconds - (best.seconds if best else 0)
+    if best:
+        LOGGER.info(
+            "resuming from checkpoint: %d trials done, best %.4f; %d evaluations and %.0f s left",
+            best.trials, best.score, max(evals_left, 0), max(seconds_left, 0),
+        )  # fmt: skip
+    if evals_left > 0 and seconds_left > 0:
+        planned = autoai_pipeline(types, _estimators(problem_type, target), flavour="lale")
+        tracker = _TrialTracker(problem_type, checkpoints, best, budget)
+        _run_hyperopt(planned, features, target, tracker, evals_left, seconds_left, budget)
+        best = tracker.finish()
+    if best is None:
+        raise TrainingError(
+            f"the search found no pipeline within {budget.max_seconds} s and "
+            f"{budget.max_evals} evaluations: raise max_seconds"
+        )
+    LOGGER.info("best trial: %s, cv score %.4f", _estimator_name(best.pipeline), best.score)
+    with warnings.catch_warnings(), loggers_kept_enabled():
+        warnings.simplefilter("ignore")
+        structure = clone(best.pipeline.export_to_sklearn_pipeline())
+        fitted = structure.fit(features.values, target.values)
+    return fitted, best.score
+
+
+def _run_hyperopt(planned, features, target, tracker, evals, seconds, budget: Budget) -> None:
+    from lale.lib.lale import Hyperopt
+
+    with warnings.catch_warnings(), loggers_kept_enabled():
+        warnings.simplefilter("ignore")
+        try:
+            planned.auto_configure(
+                features.values,
+                target.values,
+                optimizer=Hyperopt,
+                cv=budget.cv_folds,
+                max_evals=evals,
+                max_opt_time=seconds,
+                scoring=tracker,
+                show_progressbar=False,
+            )
+        except ValueError as error:  # lale: "none of the trials succeeded"
+            LOGGER.warning("search ended without a successful trial: %s", error)
+
+
+def _estimators(problem_type: str, target: pd.Series):
+    """A lale choice of estimators. xgboost needs its class labels to be 0, 1, ..., k-1."""
+    from lale.lib.sklearn import (
+        ExtraTreesClassifier,
+        ExtraTreesRegressor,
+        GradientBoostingClassifier,
+        GradientBoostingRegressor,
+        LogisticRegression,
+        RandomForestClassifier,
+        RandomForestRegressor,
+        Ridge,
+    )
+    from lale.lib.xgboost import XGBClassifier, XGBRegressor
+
+    if problem_type == "regression":
+        return (
+            Ridge
+            | RandomForestRegressor
+            | ExtraTreesRegressor
+            | GradientBoostingRegressor
+            | XGBRegressor
+        )
+    choice = (
+        LogisticRegression
+        | RandomForestClassifier
+        | ExtraTreesClassifier
+        | GradientBoostingClassifier
+    )
+    labels = sorted(pd.unique(target).tolist(), key=str)
+    if labels == list(range(len(labels))):
+        return choice | XGBClassifier
+    LOGGER.info("class labels are not 0..%d: xgboost left out of the search", len(labels) - 1)
+    return choice
+
+
+class _TrialTracker:
+    """The scorer lale calls once per fold: scores folds, logs each trial, keeps the best."""
+
+    def __init__(self, problem_type: str, checkpoints: Path, best: Best | None, budget: Budget):
+        self._classifier = problem_type == "classification"
+        self._checkpoints = checkpoints
+        self._best = best
+        self._trials = best.trials if best else 0
+        self._previous_seconds = best.seconds if best else 0.0
+        self._started = time.monotonic()
+        self._key: str | None = None
+        self._fold_scores: list[float] = []
+        self._trial_started = self._started
+        self._pipeline: Any = None
+        self._budget = budget
+
+    def __call__(self, estimator: Any, X: Any, y: Any) -> float:
+        key = estimator.pretty_print() if hasattr(estimator, "pretty_print") else repr(estimator)
+        if key != self._key:
+            self._close_trial()
+            self._key, self._pipeline, self._trial_started = key, estimator, time.monotonic()
+        predictions = estimator.predict(X)
+        if self._classifier:
+            score = float(np.mean(np.asarray(predictions) == np.asarray(y)))
+        else:
+            from sklearn.metrics import r2_score
+
+            score = float(r2_score(y, predictions))
+        self._fold_scores.append(score)
+        return score
+
+    def __deepcopy__(self, memo: dict) -> _TrialTracker:
+        # lale clones its optimizer, deep-copying the scorer: every copy must report here.
+        return self
+
+    def finish(self) -> Best | None:
+        self._close_trial()
+        return self._best
+
+    def _close_trial(self) -> None:
+        if not self._fold_scores:
+            return
+        self._trials += 1
+        score = float(np.mean(self._fold_scores))
+        estimator = _estimator_name(self._pipeline)
+        metric = "accuracy" if self._classifier else "r2"
+        LOGGER.info(
+            "trial %d/%d: %s cv %s=%.4f over %d folds in %.1f s",
+            self._trials, self._budget.max_evals, estimator, metric, score,
+            len(self._fold_scores), time.monotonic() - self._trial_started,
+        )  # fmt: skip
+        if self._best is None or score > self._best.score:
+            self._best = Best(score, self._pipeline, self._trials, 0.0)
+        self._best.trials = self._trials
+        self._best.seconds = self._previous_seconds + time.monotonic() - self._started
+        _checkpoint(self._checkpoints, self._best)
+        self._fold_scores = []
+
+
+def _estimator_name(pipeline: Any) -> str:
+    last = pipeline.get_last() if hasattr(pipeline, "get_last") else pipeline
+    return type(getattr(last, "impl", last)).__name__
+
+
+def _checkpoint(checkpoints: Path, best: Best) -> None:
+    """Write the best trial so far, atomically, where SageMaker keeps checkpoints."""
+    checkpoints.mkdir(parents=True, exist_ok=True)
+    pipeline_file = checkpoints / CHECKPOINT_PIPELINE
+    state_file = checkpoints / CHECKPOINT_STATE
+    partial = pipeline_file.with_suffix(".partial")
+    partial.write_bytes(pickle.dumps(best.pipeline))
+    partial.replace(pipeline_file)
+    state = {"score": best.score, "trials": best.trials, "seconds": best.seconds}
+    partial.write_text(json.dumps(state))
+    partial.replace(state_file)
+
+
+def _resume(checkpoints: Path) -> Best | None:
+    state_file = checkpoints / CHECKPOINT_STATE
+    pipeline_file = checkpoints / CHECKPOINT_PIPELINE
+    if not (state_file.is_file() and pipeline_file.is_file()):
+        return None
+    try:
+        state = json.loads(state_file.read_text())
+        with warnings.catch_warnings(), loggers_kept_enabled():
+            warnings.simplefilter("ignore")
+            pipeline = pickle.loads(pipeline_file.read_bytes())
+        return Best(float(state["score"]), pipeline, int(state["trials"]), float(state["seconds"]))
+    except Exception as error:  # a checkpoint from another job or version: start afresh
+        LOGGER.warning("ignoring unreadable checkpoint in %s: %s", checkpoints, error)
+        return None
