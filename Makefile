@@ -13,6 +13,7 @@ PYTHON_VERSION_23.1 := 3.10
 PYTHON_VERSION_24.1 := 3.11
 PYTHON_VERSION_25.1 := 3.12
 PYTHON_VERSION := $(PYTHON_VERSION_$(RUNTIME))
+$(if $(PYTHON_VERSION),,$(error unknown RUNTIME '$(RUNTIME)': known runtimes are $(RUNTIMES)))
 VENV := $(if $(filter 25.1,$(RUNTIME)),.venv,.venv-$(RUNTIME))
 LOCK := requirements/$(RUNTIME).txt
 DEV_LOCK := requirements/$(RUNTIME)-dev.txt
@@ -23,7 +24,7 @@ DEFAULT_BASE_DIR := $(if $(filter 25.1,$(RUNTIME)),$(CURDIR),$(CURDIR)/build/run
 SAGEMAKER_BASE_DIR ?= $(DEFAULT_BASE_DIR)
 export SAGEMAKER_BASE_DIR
 
-.PHONY: venv runtime-venvs print-python serve test lint format lock model clean check-runtime check-java
+.PHONY: venv runtime-venvs print-python serve test lint format lock model clean check-java
 
 venv: $(VENV)/.installed
 
@@ -31,7 +32,8 @@ venv: $(VENV)/.installed
 runtime-venvs:
 	@$(foreach runtime,$(RUNTIMES),\
 	  if tools/find-python.sh $(PYTHON_VERSION_$(runtime)) >/dev/null 2>&1; then \
-	    $(MAKE) --no-print-directory venv RUNTIME=$(runtime) || exit 1; \
+	    $(MAKE) --no-print-directory venv RUNTIME=$(runtime) \
+	      || echo "runtime $(runtime): its venv did not build, so it is not tested here"; \
 	  else \
 	    echo "Python $(PYTHON_VERSION_$(runtime)) not found: runtime $(runtime) is not tested here"; \
 	  fi;)
@@ -39,17 +41,14 @@ runtime-venvs:
 BUILD_REQUIREMENTS := $(wildcard requirements/$(RUNTIME)-build.txt)
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
-$(VENV)/.installed: $(LOCK) $(DEV_LOCK) $(BUILD_REQUIREMENTS) | check-runtime
+$(VENV)/.installed: $(LOCK) $(DEV_LOCK) $(BUILD_REQUIREMENTS)
 	rm -rf $(VENV)
 	"$$(tools/find-python.sh $(PYTHON_VERSION))" -m venv $(VENV)
 	$(if $(BUILD_REQUIREMENTS),$(PIP_INSTALL) -r $(BUILD_REQUIREMENTS))
 	$(PIP_INSTALL) --no-deps $(if $(BUILD_REQUIREMENTS),--no-build-isolation) -r $(LOCK) -r $(DEV_LOCK)
 	touch $@
 
-check-runtime:
-	@test -n "$(PYTHON_VERSION)" || { echo "unknown RUNTIME '$(RUNTIME)': known runtimes are $(RUNTIMES)" >&2; exit 2; }
-
-print-python: check-runtime
+print-python:
 	@echo $(PYTHON_VERSION)
 
 check-java:
@@ -72,7 +71,7 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-lock: check-runtime
+lock:
 	tools/lock.sh $(RUNTIME) "$$(tools/find-python.sh $(PYTHON_VERSION))"
 
 model: venv

@@ -48,18 +48,34 @@ def autoai_pipeline(types: Mapping[str, str], estimator, flavour: Flavour = "skl
     kinds = list(types.values())
     categorical = [i for i, kind in enumerate(kinds) if kind in CATEGORICAL_TYPES]
     numeric = [i for i, kind in enumerate(kinds) if kind not in CATEGORICAL_TYPES]
-    categorical_branch = steps.make_pipeline(
-        steps.NumpyColumnSelector(columns=categorical),
+    branches = []
+    if categorical:
+        branches.append(_categorical_branch(steps, categorical, [kinds[i] for i in categorical]))
+    if numeric:
+        branches.append(_numeric_branch(steps, numeric, [kinds[i] for i in numeric]))
+    if not branches:
+        raise ValueError("an AutoAI pipeline needs at least one feature column")
+    features = steps.make_union(*branches) if len(branches) > 1 else branches[0]
+    return steps.make_pipeline(
+        features,
+        steps.NumpyPermuteArray(axis=0, permutation_indices=categorical + numeric),
+        estimator,
+    )
+
+
+def _categorical_branch(steps, columns: list[int], kinds: list[str]):
+    return steps.make_pipeline(
+        steps.NumpyColumnSelector(columns=columns),
         steps.CompressStrings(
             compress_type="hash",
-            dtypes_list=[AUTOAI_DTYPES[kinds[i]] for i in categorical],
+            dtypes_list=[AUTOAI_DTYPES[kind] for kind in kinds],
             missing_values_reference_list=MISSING_REFERENCES,
-            misslist_list=[[] for _ in categorical],
+            misslist_list=[[] for _ in columns],
         ),
         steps.NumpyReplaceMissingValues(missing_values=[], filling_values=float("nan")),
         steps.NumpyReplaceUnknownValues(
             filling_values=float("nan"),
-            filling_values_list=[float("nan")] * len(categorical),
+            filling_values_list=[float("nan")] * len(columns),
             missing_values_reference_list=MISSING_REFERENCES,
         ),
         steps.boolean2float(),
@@ -75,21 +91,19 @@ def autoai_pipeline(types: Mapping[str, str], estimator, flavour: Flavour = "skl
         ),
         steps.float32_transform(),
     )
-    numeric_branch = steps.make_pipeline(
-        steps.NumpyColumnSelector(columns=numeric),
+
+
+def _numeric_branch(steps, columns: list[int], kinds: list[str]):
+    return steps.make_pipeline(
+        steps.NumpyColumnSelector(columns=columns),
         steps.FloatStr2Float(
-            dtypes_list=[AUTOAI_DTYPES[kinds[i]] for i in numeric],
+            dtypes_list=[AUTOAI_DTYPES[kind] for kind in kinds],
             missing_values_reference_list=[],
         ),
         steps.NumpyReplaceMissingValues(missing_values=[], filling_values=float("nan")),
         steps.NumImputer(strategy="median", missing_values=float("nan")),
         steps.OptStandardScaler(use_scaler_flag=False),
         steps.float32_transform(),
-    )
-    return steps.make_pipeline(
-        steps.make_union(categorical_branch, numeric_branch),
-        steps.NumpyPermuteArray(axis=0, permutation_indices=categorical + numeric),
-        estimator,
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from handler.metadata import METADATA_FILE
-from handler.model_files import MODEL_PATTERNS
+from handler.model_files import ARCHIVE_NAME, MODEL_PATTERNS
 from training.layout import TrainingError
 
 CSV_SUFFIXES = (".csv", ".csv.gz", ".txt", ".txt.gz")
@@ -29,17 +29,20 @@ def data_files(channel: Path) -> list[Path]:
     for path in sorted(channel.rglob("*")):
         if not path.is_file() or path.name.startswith(".") or path.name in skipped:
             continue
-        if any(path.match(pattern) for pattern in MODEL_PATTERNS):
+        if any(path.match(pattern) for pattern in (*MODEL_PATTERNS, ARCHIVE_NAME)):
             continue
         files.append(path)
     return files
 
 
-def read_table(files: list[Path], header: str = "auto") -> pd.DataFrame:
-    """The files stacked into one frame. Without a header row, columns are named 0, 1, ..."""
+def read_table(files: list[Path], header: str = "auto", target: str | None = None) -> pd.DataFrame:
+    """The files stacked into one frame. Without a header row, columns are named 0, 1, ...
+
+    `target`, when known, settles whether a CSV's first row is a header: it is when it names it.
+    """
     if not files:
         raise TrainingError("no data files")
-    frames = [_read(path, header) for path in files]
+    frames = [_read(path, header, target) for path in files]
     first = frames[0]
     for path, frame in zip(files[1:], frames[1:]):
         if list(frame.columns) != list(first.columns):
@@ -53,13 +56,13 @@ def read_table(files: list[Path], header: str = "auto") -> pd.DataFrame:
     return table
 
 
-def _read(path: Path, header: str) -> pd.DataFrame:
+def _read(path: Path, header: str, target: str | None) -> pd.DataFrame:
     name = path.name.lower()
     if name.endswith(PARQUET_SUFFIXES):
         return _read_parquet(path)
     if not name.endswith(CSV_SUFFIXES) and not name.endswith(".gz"):
         raise TrainingError(f"{path.name}: not a CSV (.csv, .csv.gz) or Parquet file")
-    has_header = _has_header(path) if header == "auto" else header == "true"
+    has_header = _has_header(path, target) if header == "auto" else header == "true"
     try:
         frame = pd.read_csv(
             path, header=0 if has_header else None, encoding="utf-8-sig", compression="infer"
@@ -84,15 +87,16 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise TrainingError(f"{path.name} is not readable Parquet: {error}") from None
 
 
-def _has_header(path: Path) -> bool:
-    """A header row when no field of the first row is a number and a field of the second is."""
+def _has_header(path: Path, target: str | None) -> bool:
+    """A header row when the first row names the target, or when no field of the first row is a
+    number and a field of the second is."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
         with opener(path, "rt", encoding="utf-8-sig", newline="") as stream:
             rows = list(_first_rows(stream, 2))
     except (OSError, UnicodeDecodeError, EOFError, csv.Error) as error:
         raise TrainingError(f"{path.name} is not readable CSV: {error}") from None
-    if len(rows) < 2:
+    if len(rows) < 2 or (target is not None and target in rows[0]):
         return True
     return not any(map(_is_number, rows[0])) and any(map(_is_number, rows[1]))
 

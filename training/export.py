@@ -38,20 +38,33 @@ def save_model(
     path = model_dir / PICKLE_NAME
     with path.open("wb") as stream:
         pickle.dump(pipeline, stream, protocol=4)
+    metadata = describe(path, pipeline, features, types, target, metrics)
+    metadata.write(model_dir)
+    return metadata
+
+
+def describe(
+    path: Path,
+    pipeline: Any,
+    features: pd.DataFrame | None,
+    types: dict[str, str] | None,
+    target: str | None,
+    metrics: dict[str, float] | None,
+) -> ModelMetadata:
+    """The metadata of the pickle at `path`; `features` (None when unknown) its training input."""
     classes = getattr(pipeline, "classes_", None)
-    metadata = ModelMetadata(
-        features=tuple(Feature(name, types[name]) for name in features.columns),
+    known = features is not None and types is not None
+    return ModelMetadata(
+        features=tuple(Feature(str(n), types[n]) for n in features.columns) if known else (),
         pickle_file=path.name,
         pickle_sha256=sha256_of(path),
         target=target,
         problem_type=_problem_type(classes),
         classes=tuple(pd.Series(classes).tolist()) if classes is not None else None,
         libraries=library_versions(),
-        sample_row=tuple(_json_value(v) for v in features.iloc[0].tolist()),
+        sample_row=tuple(_json_value(v) for v in features.iloc[0].tolist()) if known else None,
         metrics=metrics or {},
     )
-    metadata.write(model_dir)
-    return metadata
 
 
 def library_versions() -> dict[str, str]:

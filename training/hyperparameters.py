@@ -10,6 +10,8 @@ from training.layout import TrainingError
 MODES = ("import", "refit", "search")
 PROBLEM_TYPES = ("classification", "regression")
 HEADER_CHOICES = ("auto", "true", "false")
+CHOICES = {"mode": MODES, "problem_type": PROBLEM_TYPES, "header": HEADER_CHOICES}
+SAGEMAKER_PREFIXES = ("_", "sagemaker_")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class Hyperparameters:
     @classmethod
     def parse(cls, raw: Mapping[str, str]) -> Hyperparameters:
         known = {f.name: f for f in fields(cls)}
+        # SageMaker adds its own (tuning jobs: _tuning_objective_metric; the SDK: sagemaker_*).
+        raw = {k: v for k, v in raw.items() if not k.startswith(SAGEMAKER_PREFIXES)}
         unknown = sorted(set(raw) - set(known))
         if unknown:
             raise TrainingError(
@@ -37,15 +41,15 @@ class Hyperparameters:
         values = {}
         for name, text in raw.items():
             kind = type(getattr(cls, name)) if getattr(cls, name) is not None else str
-            values[name] = _convert(name, text.strip(), kind)
+            text = text.strip()
+            values[name] = _convert(name, text.lower() if name in CHOICES else text, kind)
         parsed = cls(**values)
         parsed._check()
         return parsed
 
     def _check(self) -> None:
-        _one_of("mode", self.mode, MODES)
-        _one_of("problem_type", self.problem_type, PROBLEM_TYPES)
-        _one_of("header", self.header, HEADER_CHOICES)
+        for name, choices in CHOICES.items():
+            _one_of(name, getattr(self, name), choices)
         if self.max_evals < 1 or self.max_seconds < 1 or self.cv_folds < 2:
             raise TrainingError("max_evals and max_seconds must be at least 1, cv_folds at least 2")
         if not 0 < self.validation_fraction < 1:

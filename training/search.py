@@ -10,6 +10,7 @@ the evaluations and time it has left instead of starting over.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import pickle
@@ -57,7 +58,8 @@ def search(
     checkpoints: Path,
 ) -> tuple[Any, float]:
     """The best pipeline found, refitted on all of `features`, and its cross-validated score."""
-    best = _resume(checkpoints)
+    job = _job_key(features, target, problem_type)
+    best = _resume(checkpoints, job)
     evals_left = budget.max_evals - (best.trials if best else 0)
     seconds_left = budget.max_seconds - (best.seconds if best else 0)
     if best:
@@ -67,13 +69,19 @@ def search(
         )  # fmt: skip
     if evals_left > 0 and seconds_left > 0:
         planned = autoai_pipeline(types, _estimators(problem_type, target), flavour="lale")
-        tracker = _TrialTracker(problem_type, checkpoints, best, budget)
-        _run_hyperopt(planned, features, target, tracker, evals_left, seconds_left, budget)
+        tracker = _TrialTracker(problem_type, checkpoints, best, budget, job)
+        failure = _run_hyperopt(
+            planned, features, target, tracker, evals_left, seconds_left, budget
+        )
         best = tracker.finish()
+        if best is None and failure:
+            raise TrainingError(
+                f"every trial of the search failed ({failure}): check the data, for example a "
+                "target with one class or too few rows for the cross-validation folds"
+            )
     if best is None:
         raise TrainingError(
-            f"the search found no pipeline within {budget.max_seconds} s and "
-            f"{budget.max_evals} evaluations: raise max_seconds"
+            f"the search finished no trial within {budget.max_seconds} s: raise max_seconds"
         )
     LOGGER.info("best trial: %s, cv score %.4f", _estimator_name(best.pipeline), best.score)
     with warnings.catch_warnings(), loggers_kept_enabled():
@@ -83,7 +91,8 @@ def search(
     return fitted, best.score
 
 
-def _run_hyperopt(planned, features, target, tracker, evals, seconds, budget: Budget) -> None:
+def _run_hyperopt(planned, features, target, tracker, evals, seconds, budget: Budget) -> str | None:
+    """Run lale's search; the reason when no trial succeeded, else None."""
     from lale.lib.lale import Hyperopt
 
     with warnings.catch_warnings(), loggers_kept_enabled():
@@ -100,7 +109,8 @@ def _run_hyperopt(planned, features, target, tracker, evals, seconds, budget: Bu
                 show_progressbar=False,
             )
         except ValueError as error:  # lale: "none of the trials succeeded"
-            LOGGER.warning("search ended without a successful trial: %s", error)
+            return str(error)
+    return None
 
 
 def _estimators(problem_type: str, target: pd.Series):
@@ -131,34 +141,47 @@ def _estimators(problem_type: str, target: pd.Series):
         | ExtraTreesClassifier
         | GradientBoostingClassifier
     )
-    labels = sorted(pd.unique(target).tolist(), key=str)
-    if labels == list(range(len(labels))):
+    labels = pd.unique(target).tolist()
+    if all(isinstance(label, int) for label in labels) and sorted(labels) == list(
+        range(len(labels))
+    ):
         return choice | XGBClassifier
     LOGGER.info("class labels are not 0..%d: xgboost left out of the search", len(labels) - 1)
     return choice
 
 
 class _TrialTracker:
-    """The scorer lale calls once per fold: scores folds, logs each trial, keeps the best."""
+    """The scorer lale calls once per fold: scores folds, logs each trial, keeps the best.
 
-    def __init__(self, problem_type: str, checkpoints: Path, best: Best | None, budget: Budget):
+    A trial is the run of folds with one configuration; it closes when all its folds are scored.
+    A configuration that stops scoring before its last fold failed, and is logged as such.
+    """
+
+    def __init__(
+        self, problem_type: str, checkpoints: Path, best: Best | None, budget: Budget, job: str
+    ):
+        self._job = job
         self._classifier = problem_type == "classification"
         self._checkpoints = checkpoints
+        self._budget = budget
         self._best = best
         self._trials = best.trials if best else 0
         self._previous_seconds = best.seconds if best else 0.0
         self._started = time.monotonic()
-        self._key: str | None = None
-        self._fold_scores: list[float] = []
         self._trial_started = self._started
+        self._key: str | None = None
         self._pipeline: Any = None
-        self._budget = budget
+        self._fold_scores: list[float] = []
+
+    def __deepcopy__(self, memo: dict) -> _TrialTracker:
+        # lale clones its optimizer, deep-copying the scorer: every copy must report here.
+        return self
 
     def __call__(self, estimator: Any, X: Any, y: Any) -> float:
         key = estimator.pretty_print() if hasattr(estimator, "pretty_print") else repr(estimator)
         if key != self._key:
-            self._close_trial()
-            self._key, self._pipeline, self._trial_started = key, estimator, time.monotonic()
+            self._abandon_trial()
+            self._key, self._pipeline = key, estimator
         predictions = estimator.predict(X)
         if self._classifier:
             score = float(np.mean(np.asarray(predictions) == np.asarray(y)))
@@ -167,34 +190,44 @@ class _TrialTracker:
 
             score = float(r2_score(y, predictions))
         self._fold_scores.append(score)
+        if len(self._fold_scores) == self._budget.cv_folds:
+            self._close_trial()
         return score
 
-    def __deepcopy__(self, memo: dict) -> _TrialTracker:
-        # lale clones its optimizer, deep-copying the scorer: every copy must report here.
-        return self
-
     def finish(self) -> Best | None:
-        self._close_trial()
+        self._abandon_trial()
         return self._best
 
     def _close_trial(self) -> None:
-        if not self._fold_scores:
-            return
         self._trials += 1
         score = float(np.mean(self._fold_scores))
-        estimator = _estimator_name(self._pipeline)
         metric = "accuracy" if self._classifier else "r2"
         LOGGER.info(
             "trial %d/%d: %s cv %s=%.4f over %d folds in %.1f s",
-            self._trials, self._budget.max_evals, estimator, metric, score,
+            self._trials, self._budget.max_evals, _estimator_name(self._pipeline), metric, score,
             len(self._fold_scores), time.monotonic() - self._trial_started,
         )  # fmt: skip
         if self._best is None or score > self._best.score:
             self._best = Best(score, self._pipeline, self._trials, 0.0)
         self._best.trials = self._trials
         self._best.seconds = self._previous_seconds + time.monotonic() - self._started
-        _checkpoint(self._checkpoints, self._best)
-        self._fold_scores = []
+        _checkpoint(self._checkpoints, self._best, self._job)
+        self._reset()
+
+    def _abandon_trial(self) -> None:
+        """A configuration that scored only some folds: lale gave up on it after an error."""
+        if self._fold_scores:
+            self._trials += 1
+            LOGGER.info(
+                "trial %d/%d: %s failed after %d of %d folds",
+                self._trials, self._budget.max_evals, _estimator_name(self._pipeline),
+                len(self._fold_scores), self._budget.cv_folds,
+            )  # fmt: skip
+        self._reset()
+
+    def _reset(self) -> None:
+        self._key, self._pipeline, self._fold_scores = None, None, []
+        self._trial_started = time.monotonic()
 
 
 def _estimator_name(pipeline: Any) -> str:
@@ -202,7 +235,16 @@ def _estimator_name(pipeline: Any) -> str:
     return type(getattr(last, "impl", last)).__name__
 
 
-def _checkpoint(checkpoints: Path, best: Best) -> None:
+def _job_key(features: pd.DataFrame, target: pd.Series, problem_type: str) -> str:
+    """What a checkpoint belongs to: this data, target and problem, nothing else."""
+    digest = hashlib.sha256()
+    digest.update(repr((list(features.columns), target.name, problem_type, len(features))).encode())
+    digest.update(pd.util.hash_pandas_object(features, index=False).values.tobytes())
+    digest.update(pd.util.hash_pandas_object(target, index=False).values.tobytes())
+    return digest.hexdigest()
+
+
+def _checkpoint(checkpoints: Path, best: Best, job: str) -> None:
     """Write the best trial so far, atomically, where SageMaker keeps checkpoints."""
     checkpoints.mkdir(parents=True, exist_ok=True)
     pipeline_file = checkpoints / CHECKPOINT_PIPELINE
@@ -210,22 +252,34 @@ def _checkpoint(checkpoints: Path, best: Best) -> None:
     partial = pipeline_file.with_suffix(".partial")
     partial.write_bytes(pickle.dumps(best.pipeline))
     partial.replace(pipeline_file)
-    state = {"score": best.score, "trials": best.trials, "seconds": best.seconds}
+    state = {"job": job, "score": best.score, "trials": best.trials, "seconds": best.seconds}
     partial.write_text(json.dumps(state))
     partial.replace(state_file)
 
 
-def _resume(checkpoints: Path) -> Best | None:
+def _resume(checkpoints: Path, job: str) -> Best | None:
     state_file = checkpoints / CHECKPOINT_STATE
     pipeline_file = checkpoints / CHECKPOINT_PIPELINE
     if not (state_file.is_file() and pipeline_file.is_file()):
         return None
     try:
         state = json.loads(state_file.read_text())
+        if state.get("job") != job:
+            LOGGER.info(
+                "the checkpoint in %s is of another job's data: starting afresh", checkpoints
+            )
+            return None
         with warnings.catch_warnings(), loggers_kept_enabled():
             warnings.simplefilter("ignore")
             pipeline = pickle.loads(pipeline_file.read_bytes())
         return Best(float(state["score"]), pipeline, int(state["trials"]), float(state["seconds"]))
-    except Exception as error:  # a checkpoint from another job or version: start afresh
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+    ) as error:
         LOGGER.warning("ignoring unreadable checkpoint in %s: %s", checkpoints, error)
         return None

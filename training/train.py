@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +29,13 @@ import pandas as pd
 
 from handler.errors import ModelLoadError
 from handler.logs import configure_logging, loggers_kept_enabled
-from handler.metadata import METADATA_FILE, ModelMetadata, sha256_of
+from handler.metadata import METADATA_FILE, ModelMetadata
 from handler.model import AutoAIModel, load_and_score
-from handler.model_files import MODEL_PATTERNS, find_candidates
+from handler.model_files import ARCHIVE_NAME, MODEL_PATTERNS, find_candidates, unpack_archive
 from handler.settings import Settings, SettingsError
 from training.autoai_pipeline import feature_types
 from training.data import data_files, read_table
-from training.export import library_versions, save_model
+from training.export import PICKLE_NAME, describe, save_model
 from training.hyperparameters import Hyperparameters
 from training.layout import TrainingError, TrainingLayout
 from training.metrics import classification_metrics, metric_lines, regression_metrics
@@ -71,22 +72,31 @@ def train() -> int:
 def run(layout: TrainingLayout) -> None:
     hyperparameters = Hyperparameters.parse(layout.hyperparameters())
     channel = training_channel(layout)
-    pipelines = find_candidates(channel)
     files = data_files(channel)
-    mode = hyperparameters.mode or ("search" if not pipelines else "refit" if files else "import")
+    has_pipeline = bool(find_candidates(channel)) or (channel / ARCHIVE_NAME).is_file()
+    mode = hyperparameters.mode or (
+        "search" if not has_pipeline else "refit" if files else "import"
+    )
     LOGGER.info("train: %s mode on channel %s", mode, channel.name)
-    if mode in ("import", "refit") and not pipelines:
+    if mode in ("import", "refit") and not has_pipeline:
         raise TrainingError(f"{mode} needs a pipeline pickle in channel {channel.name}: found none")
     if mode in ("refit", "search") and not files:
         raise TrainingError(f"{mode} needs data in channel {channel.name}: found no data files")
     layout.model_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=layout.base_dir, prefix=".staging-") as staging:
-        staging_dir = Path(staging)
+    # Staged inside the model dir: SageMaker may mount it as a volume of its own, across which
+    # files cannot be renamed.
+    with (
+        tempfile.TemporaryDirectory(dir=layout.model_dir, prefix=".staging-") as staging,
+        tempfile.TemporaryDirectory(prefix="autoai-train-") as scratch,
+    ):
+        model = None
+        if mode in ("import", "refit"):
+            model = load_and_score(_pipeline_dir(channel, Path(scratch)))
         if mode == "import":
-            import_pipeline(channel, layout, hyperparameters, staging_dir)
+            import_pipeline(model, layout, hyperparameters, Path(staging))
         else:
-            fit_pipeline(mode, channel, files, layout, hyperparameters, staging_dir)
-        publish(staging_dir, layout.model_dir)
+            fit_pipeline(model, files, layout, hyperparameters, Path(staging))
+        publish(Path(staging), layout.model_dir)
     LOGGER.info("train: model written to %s", layout.model_dir)
 
 
@@ -104,71 +114,66 @@ def training_channel(layout: TrainingLayout) -> Path:
 
 
 def import_pipeline(
-    channel: Path, layout: TrainingLayout, hyperparameters: Hyperparameters, staging: Path
+    model: AutoAIModel, layout: TrainingLayout, hyperparameters: Hyperparameters, staging: Path
 ) -> None:
-    """Check the channel's pipeline loads and scores here; evaluate it on validation data if any."""
-    model = load_and_score(channel)
-    shutil.copy2(model.source, staging / model.source.name)
-    scores: dict[str, float] = {}
+    """Keep the checked pipeline as it is; evaluate it on the validation channel if there is one.
+
+    Without metadata of its own, the validation data (when it has a header row) names the
+    features, so JSON requests can use field names.
+    """
+    pickle_path = staging / model.source.name
+    shutil.copy2(model.source, pickle_path)
+    features, types, target_name, scores = None, None, None, {}
     validation = _validation_table(layout, hyperparameters)
     if validation is not None:
-        target = _target_name(hyperparameters, validation, model.metadata)
-        features = _features_for(model, validation.drop(columns=[target]))
-        scores = evaluate(model.pipeline, features, validation[target], layout)
-    if model.metadata is not None:
-        metadata = model.metadata
-        metadata = ModelMetadata(**{**metadata.__dict__, "metrics": {**metadata.metrics, **scores}})
+        target_name = _target_name(hyperparameters, validation, model.metadata)
+        features, target = _features_and_target(validation, target_name, model)
+        scores = evaluate(model, features, target, layout)
+    if model.metadata is not None and model.metadata.features:
+        metadata = replace(model.metadata, metrics={**model.metadata.metrics, **scores})
     else:
-        classes = model.classes
-        metadata = ModelMetadata(
-            features=(),
-            pickle_file=model.source.name,
-            pickle_sha256=sha256_of(model.source),
-            problem_type=("binary" if len(classes) == 2 else "multiclass")
-            if classes
-            else "regression",
-            classes=tuple(classes) if classes else None,
-            libraries=library_versions(),
-            metrics=scores,
-        )
+        if features is not None and model.schema.names is None and _named(features):
+            types = feature_types(features)
+        else:
+            features = None
+        metadata = describe(pickle_path, model.pipeline, features, types, target_name, scores)
     metadata.write(staging)
 
 
 def fit_pipeline(
-    mode: str,
-    channel: Path,
+    model: AutoAIModel | None,
     files: list[Path],
     layout: TrainingLayout,
     hyperparameters: Hyperparameters,
     staging: Path,
 ) -> None:
-    """Refit the channel's pipeline on its data, or search for one; evaluate; save with metadata."""
-    imported = load_and_score(channel) if mode == "refit" else None
-    table = read_table(files, hyperparameters.header)
-    target_name = _target_name(hyperparameters, table, imported.metadata if imported else None)
-    features = table.drop(columns=[target_name])
-    if imported is not None:
-        features = _features_for(imported, features)
-    target = table[target_name]
+    """Refit `model`'s pipeline on the data, or search for one; evaluate; save with metadata."""
+    table = read_table(files, hyperparameters.header, hyperparameters.target)
+    target_name = _target_name(hyperparameters, table, model.metadata if model else None)
+    features, target = _features_and_target(table, target_name, model)
     types = (
-        dict(zip(imported.schema.names, imported.schema.types))
-        if imported is not None and imported.schema.types
+        dict(zip(model.schema.names, model.schema.types))
+        if model is not None and model.schema.types
         else feature_types(features)
     )
-    validation = _validation_table(layout, hyperparameters)
+    if model is not None:
+        problem_type = "classification" if model.is_classifier else "regression"
+    else:
+        problem_type = _inferred_problem_type(hyperparameters, target)
+    validation = _validation_table(layout, hyperparameters, target_name)
     if validation is None:
         features, target, validation_features, validation_target = _split(
-            features, target, hyperparameters, _problem_type(hyperparameters, target)
+            features, target, hyperparameters, problem_type
         )
     else:
-        validation_target = validation[target_name]
-        validation_features = validation.drop(columns=[target_name])[list(features.columns)]
+        validation_features, validation_target = _features_and_target(
+            validation, target_name, model, columns=list(features.columns)
+        )
     LOGGER.info("train: %d rows to fit, %d to evaluate", len(features), len(validation_features))
-    if imported is not None:
-        fitted = _refit(imported.pipeline, features, target)
-        cv_scores: dict[str, float] = {}
+    cv_scores: dict[str, float] = {}
+    if model is not None:
+        fitted = _refit(model.pipeline, features, target)
     else:
-        problem_type = _problem_type(hyperparameters, target)
         budget = Budget(
             hyperparameters.max_evals,
             hyperparameters.max_seconds,
@@ -181,7 +186,9 @@ def fit_pipeline(
         cv_scores = {"cv_accuracy" if problem_type == "classification" else "cv_r2": cv_score}
         for line in metric_lines("train", cv_scores):
             print(line, flush=True)
-    scores = evaluate(fitted, validation_features, validation_target, layout)
+    scores = evaluate(
+        AutoAIModel(fitted, staging / PICKLE_NAME), validation_features, validation_target, layout
+    )
     save_model(
         fitted,
         features,
@@ -193,34 +200,52 @@ def fit_pipeline(
 
 
 def evaluate(
-    pipeline: Any, features: pd.DataFrame, target: pd.Series, layout: TrainingLayout
+    model: AutoAIModel, features: pd.DataFrame, target: pd.Series, layout: TrainingLayout
 ) -> dict[str, float]:
-    """Score `pipeline` on held-out data: print the metric lines, write the report."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        predictions = np.asarray(pipeline.predict(features.values))
-        classes = getattr(pipeline, "classes_", None)
-        if classes is not None and hasattr(pipeline, "predict_proba"):
-            probabilities = np.asarray(pipeline.predict_proba(features.values))
-            classes = list(np.asarray(classes).tolist())
-            scores = classification_metrics(target.values, predictions, probabilities, classes)
-        else:
-            probabilities = None
-            classes = None
-            scores = regression_metrics(target.values, predictions)
+    """Score the model on held-out rows: print the metric lines, write the report."""
+    if model.is_classifier:
+        known = target.isin(model.classes)
+        if not known.all():
+            unknown = sorted(set(target[~known].tolist()), key=str)
+            LOGGER.warning(
+                "%d evaluation rows have labels the model never saw (%s): left out of the metrics",
+                int((~known).sum()), ", ".join(map(str, unknown[:5])),
+            )  # fmt: skip
+            features, target = features[known.values], target[known]
+        if target.empty:
+            raise TrainingError("no evaluation row has a label the model knows")
+    predictions = model.predict(features)
+    if model.is_classifier:
+        probabilities = np.asarray(predictions.probabilities)
+        scores = classification_metrics(
+            target.values, predictions.labels, probabilities, model.classes
+        )
+    else:
+        probabilities = None
+        scores = regression_metrics(target.values, predictions.labels)
     for line in metric_lines("validation", scores):
         print(line, flush=True)
-    write_report(layout.output_data_dir, scores, target.values, predictions, probabilities, classes)
+    write_report(
+        layout.output_data_dir,
+        scores,
+        target.values,
+        predictions.labels,
+        probabilities,
+        model.classes,
+    )
     return {f"validation:{name}": value for name, value in scores.items()}
 
 
 def publish(staging: Path, model_dir: Path) -> None:
-    """Replace the model dir's pipeline and metadata with the staged ones, file by file renamed."""
+    """Move the staged pipeline and metadata into the model dir (renames within one directory
+    tree), then remove any other pipeline or metadata left there by an earlier job."""
+    published = {path.name for path in staging.iterdir()}
+    for name in published:
+        os.replace(staging / name, model_dir / name)
     for path in model_dir.iterdir():
-        if path.name == METADATA_FILE or any(path.match(p) for p in MODEL_PATTERNS):
+        stale = path.name == METADATA_FILE or any(path.match(p) for p in MODEL_PATTERNS)
+        if stale and path.name not in published:
             path.unlink()
-    for path in staging.iterdir():
-        os.replace(path, model_dir / path.name)
 
 
 def fail(layout: TrainingLayout, reason: str) -> int:
@@ -232,12 +257,22 @@ def fail(layout: TrainingLayout, reason: str) -> int:
 
 
 def _validation_table(
-    layout: TrainingLayout, hyperparameters: Hyperparameters
+    layout: TrainingLayout, hyperparameters: Hyperparameters, target: str | None = None
 ) -> pd.DataFrame | None:
     channel = layout.channel(VALIDATION_CHANNEL)
     if channel is None:
         return None
-    return read_table(data_files(channel), hyperparameters.header)
+    return read_table(data_files(channel), hyperparameters.header, target or hyperparameters.target)
+
+
+def _pipeline_dir(channel: Path, scratch: Path) -> Path:
+    """Where the channel's pipeline loads from: the channel, or its model.tar.gz unpacked into
+    scratch (a channel is input, never written to)."""
+    if find_candidates(channel):
+        return channel
+    shutil.copy2(channel / ARCHIVE_NAME, scratch / ARCHIVE_NAME)
+    unpack_archive(scratch)
+    return scratch
 
 
 def _target_name(
@@ -258,22 +293,45 @@ def _target_name(
     return target
 
 
-def _features_for(model: AutoAIModel, features: pd.DataFrame) -> pd.DataFrame:
-    """The data's features in the order the pipeline takes them."""
-    if model.schema.names:
-        missing = [n for n in model.schema.names if n not in features.columns]
-        if missing:
-            raise TrainingError(f"the data lacks the pipeline's feature {missing[0]!r}")
-        return features[list(model.schema.names)]
-    if model.schema.width and features.shape[1] != model.schema.width:
+def _features_and_target(
+    table: pd.DataFrame,
+    target_name: str,
+    model: AutoAIModel | None,
+    columns: list[str] | None = None,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The table's features, in the order the pipeline takes them, and its target; rows without
+    a target value are left out."""
+    if target_name not in table.columns:
+        raise TrainingError(f"target column {target_name!r} is missing from the validation data")
+    missing_target = table[target_name].isna()
+    if missing_target.any():
+        LOGGER.warning("%d rows have no %s value: left out", int(missing_target.sum()), target_name)
+        table = table[~missing_target].reset_index(drop=True)
+    if table.empty:
+        raise TrainingError(f"no row has a value in the target column {target_name!r}")
+    features = table.drop(columns=[target_name])
+    wanted = columns or (
+        list(model.schema.names) if model is not None and model.schema.names else None
+    )
+    if wanted is not None:
+        absent = [c for c in wanted if c not in features.columns]
+        if absent:
+            raise TrainingError(f"the data lacks the feature column {absent[0]!r}")
+        features = features[wanted]
+    elif model is not None and model.schema.width and features.shape[1] != model.schema.width:
         raise TrainingError(
             f"the pipeline takes {model.schema.width} columns besides the target; "
             f"the data has {features.shape[1]}"
         )
-    return features
+    return features, table[target_name]
 
 
-def _problem_type(hyperparameters: Hyperparameters, target: pd.Series) -> str:
+def _named(features: pd.DataFrame) -> bool:
+    """Whether the columns have names from a header row (not 0, 1, ... of a headerless file)."""
+    return not all(str(column).isdigit() for column in features.columns)
+
+
+def _inferred_problem_type(hyperparameters: Hyperparameters, target: pd.Series) -> str:
     if hyperparameters.problem_type:
         return hyperparameters.problem_type
     if not pd.api.types.is_numeric_dtype(target) or pd.api.types.is_bool_dtype(target):
@@ -289,13 +347,19 @@ def _split(features, target, hyperparameters: Hyperparameters, problem_type: str
     stratify = (
         target if problem_type == "classification" and target.value_counts().min() >= 2 else None
     )
-    parts = train_test_split(
-        features,
-        target,
-        test_size=hyperparameters.validation_fraction,
-        random_state=hyperparameters.seed,
-        stratify=stratify,
-    )
+    try:
+        parts = train_test_split(
+            features,
+            target,
+            test_size=hyperparameters.validation_fraction,
+            random_state=hyperparameters.seed,
+            stratify=stratify,
+        )
+    except ValueError as error:
+        raise TrainingError(
+            f"cannot hold out validation_fraction={hyperparameters.validation_fraction} of "
+            f"{len(features)} rows ({error}): give a validation channel or more rows"
+        ) from None
     train_x, validation_x, train_y, validation_y = (p.reset_index(drop=True) for p in parts)
     return train_x, train_y, validation_x, validation_y
 

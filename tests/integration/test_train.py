@@ -49,16 +49,28 @@ def sample_rows(rows: int) -> pd.DataFrame:
     return pd.read_csv(SAMPLE_CSV).head(rows)
 
 
+EARLIER_MODEL = {"model.pickle": b"an earlier job's pipeline", METADATA_FILE: b"{}"}
+
+
+def with_earlier_model(base_dir: Path) -> None:
+    (base_dir / "model").mkdir(parents=True, exist_ok=True)
+    for name, content in EARLIER_MODEL.items():
+        (base_dir / "model" / name).write_bytes(content)
+
+
 def assert_failed(result: subprocess.CompletedProcess, base_dir: Path, *expected: str) -> None:
+    """A non-zero exit, the reason in output/failure, and the model dir exactly as it was."""
     assert result.returncode != 0
     failure = (base_dir / "output/failure").read_text()
     for text in expected:
         assert text in failure, failure
     model_dir = base_dir / "model"
-    assert not model_dir.exists() or not any(model_dir.iterdir())
+    left = {p.name: p.read_bytes() for p in model_dir.iterdir()} if model_dir.exists() else {}
+    assert left in ({}, EARLIER_MODEL)
 
 
 def test_search_on_csv_alone_gives_a_model_serve_scores(tmp_path):
+    with_earlier_model(tmp_path)  # replaced as a whole
     sample_rows(600).to_csv(channel(tmp_path) / "customers.csv", index=False)
     result = run_train(tmp_path, target=TARGET, max_evals="3", max_seconds="120")
     assert result.returncode == 0, result.stderr
@@ -72,6 +84,7 @@ def test_search_on_csv_alone_gives_a_model_serve_scores(tmp_path):
         )
         == 3
     )
+    assert sorted(p.name for p in (tmp_path / "model").iterdir()) == [METADATA_FILE, "model.pickle"]
     metadata = json.loads((tmp_path / "model" / METADATA_FILE).read_text())
     assert metadata["target"] == TARGET and metadata["classes"] == ["No", "Yes"]
     assert len(metadata["features"]) == 35 and "validation:accuracy" in metadata["metrics"]
@@ -127,7 +140,10 @@ def test_import_evaluates_on_the_validation_channel(bare_classifier, tmp_path):
     assert "train: import mode" in result.stdout
     assert len(METRIC_LINE.findall(result.stdout)) == 4
     metadata = json.loads((tmp_path / "model" / METADATA_FILE).read_text())
-    assert metadata["features"] == [] and "validation:accuracy" in metadata["metrics"]
+    assert "validation:accuracy" in metadata["metrics"]
+    # the validation data's header names the features, so JSON requests can use field names
+    assert [f["name"] for f in metadata["features"]][:2] == ["CUSTOMER_ID", "CSTFNM"]
+    assert len(metadata["features"]) == 35
 
 
 def test_an_imported_pickle_is_served_exactly(bare_classifier, tmp_path):
@@ -166,12 +182,16 @@ def test_a_pickle_of_another_runtime_fails_naming_it(classifier, tmp_path):
         ({"data.csv": b"a,b\n1,2\n"}, {}, "hyperparameter target is required: name one of the columns a, b"),
         ({"data.csv": b"\x00\xff\xfe\x00" * 50}, {"target": "a"}, "is not readable CSV"),
         ({"model.pickle": b"\x80\x04garbage"}, {}, "cannot load"),
-        ({"data.csv": b"a,b\n1,x\n2,x\n3,x\n4,x\n5,x\n6,x\n"}, {"target": "b", "max_evals": "2"}, "the search found no pipeline"),
+        ({"data.csv": b"a,b\n1,x\n2,x\n3,x\n4,x\n5,x\n6,x\n"}, {"target": "b", "max_evals": "2"}, "every trial of the search failed"),
+        ({"data.csv": b"a,b\n1,x\n2,y\n3,x\n4,y\n5,x\n6,y\n"}, {"target": "b", "max_evals": "1", "validation_fraction": "0.99"}, "cannot hold out validation_fraction=0.99 of 6 rows"),
         ({"data.csv": b"a,b\n1,2\n"}, {"max_evals": "many"}, "hyperparameter max_evals must be a whole number, got 'many'"),
         ({"data.csv": b"a,b\n1,2\n"}, {"learning_rate": "0.1"}, "unknown hyperparameter 'learning_rate'"),
     ],
 )  # fmt: skip
-def test_failures_leave_a_reason_and_no_model(files, hyperparameters, expected, tmp_path):
+def test_failures_leave_a_reason_and_the_model_dir_alone(
+    files, hyperparameters, expected, tmp_path
+):
+    with_earlier_model(tmp_path)
     if files:
         data = channel(tmp_path)
         for name, content in files.items():
@@ -179,3 +199,37 @@ def test_failures_leave_a_reason_and_no_model(files, hyperparameters, expected, 
     else:
         (tmp_path / "input/data").mkdir(parents=True)
     assert_failed(run_train(tmp_path, **hyperparameters), tmp_path, expected)
+
+
+def test_a_validation_channel_without_the_target_is_a_clear_failure(bare_classifier, tmp_path):
+    (channel(tmp_path) / "model.pickle").write_bytes(pickle.dumps(bare_classifier.pipeline))
+    sample_rows(50).drop(columns=[TARGET]).to_csv(
+        channel(tmp_path, "validation") / "v.csv", index=False
+    )
+    assert_failed(
+        run_train(tmp_path, target=TARGET), tmp_path, f"target column '{TARGET}' is not in the data"
+    )
+
+
+def test_a_model_tar_gz_in_the_channel_is_imported(bare_classifier, tmp_path):
+    import tarfile
+
+    source = tmp_path / "auto-ai-pipeline.pickle"
+    source.write_bytes(pickle.dumps(bare_classifier.pipeline))
+    with tarfile.open(channel(tmp_path) / "model.tar.gz", "w:gz") as archive:
+        archive.add(source, arcname=source.name)
+    result = run_train(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "model/auto-ai-pipeline.pickle").read_bytes() == source.read_bytes()
+    assert sorted(p.name for p in channel(tmp_path).iterdir()) == ["model.tar.gz"]
+
+
+def test_all_categorical_data_can_be_searched(tmp_path):
+    frame = pd.DataFrame(
+        {"colour": ["red", "blue", "green"] * 40, "size": ["S", "M", "L", "XL"] * 30}
+    )
+    frame["bought"] = (frame["colour"] == "red").map({True: "yes", False: "no"})
+    frame.to_csv(channel(tmp_path) / "shop.csv", index=False)
+    result = run_train(tmp_path, target="bought", max_evals="2")
+    assert result.returncode == 0, result.stderr
+    assert "validation:accuracy=1.000000;" in result.stdout

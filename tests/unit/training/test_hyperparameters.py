@@ -12,6 +12,17 @@ def test_strings_become_typed_values():
     assert parsed.validation_fraction == 0.25 and parsed.mode is None and parsed.cv_folds == 3
 
 
+def test_sagemakers_own_keys_are_ignored_and_choices_take_any_case():
+    parsed = Hyperparameters.parse(
+        {
+            "_tuning_objective_metric": "validation:accuracy",
+            "sagemaker_region": "x",
+            "header": "True",
+        }
+    )
+    assert parsed.header == "true"
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
