@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from handler.media_types import CSV, JSON, JSONLINES
+from tests.serving import ROOT
 
 WML_FIELDS = ["prediction", "probability"]
 
@@ -209,3 +210,18 @@ def test_log_has_no_ping_lines_and_no_tracebacks(server):
     log = server.log()
     assert "/ping" not in log
     assert "Traceback" not in log
+
+
+REQUEST_FILES = ROOT / "tests/requests"
+TYPE_OF_SUFFIX = {".csv": CSV, ".json": JSON, ".jsonl": JSONLINES}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REQUEST_FILES.iterdir()))
+def test_request_files_score_like_the_plain_payload(name, server):
+    """The rows of local-test/payload.csv in other shapes (tests/requests/) score the same."""
+    baseline = server.invoke((ROOT / "local-test/payload.csv").read_bytes(), CSV)
+    path = REQUEST_FILES / name
+    response = server.invoke(path.read_bytes(), TYPE_OF_SUFFIX[path.suffix], CSV)
+    assert response.status_code == 200, response.text
+    assert parse(response) == parse(baseline)
+    assert len(parse(response)[0]) == 5

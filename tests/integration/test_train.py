@@ -233,3 +233,15 @@ def test_all_categorical_data_can_be_searched(tmp_path):
     result = run_train(tmp_path, target="bought", max_evals="2")
     assert result.returncode == 0, result.stderr
     assert "validation:accuracy=1.000000;" in result.stdout
+
+
+def test_regression_search_reports_regression_metrics(tmp_path):
+    sample_rows(300).drop(columns=[TARGET]).to_csv(channel(tmp_path) / "usage.csv", index=False)
+    result = run_train(tmp_path, target="YEARLY_USAGE_PREDICTED", max_evals="2")
+    assert result.returncode == 0, result.stderr
+    assert {m for m in METRIC_LINE.findall(result.stdout)} == {"rmse", "mae", "r2"}
+    assert re.search(r"^train:cv_r2=-?[0-9.]+;$", result.stdout, re.M)
+    report = sorted(p.name for p in (tmp_path / "output/data").iterdir())
+    assert report == ["metrics.json", "predicted_vs_actual.png"]
+    metadata = json.loads((tmp_path / "model" / METADATA_FILE).read_text())
+    assert metadata["problem_type"] == "regression" and metadata["classes"] is None
