@@ -29,12 +29,19 @@ import pandas as pd
 
 from handler.errors import ModelLoadError
 from handler.logs import configure_logging, loggers_kept_enabled
-from handler.metadata import METADATA_FILE, ModelMetadata
+from handler.metadata import METADATA_FILE
 from handler.model import AutoAIModel, load_and_score
 from handler.model_files import ARCHIVE_NAME, MODEL_PATTERNS, find_candidates, unpack_archive
 from handler.settings import Settings, SettingsError
 from training.autoai_pipeline import feature_types
 from training.data import data_files, read_table
+from training.dataset import (
+    features_and_target,
+    has_named_columns,
+    holdout_split,
+    inferred_problem_type,
+    target_column,
+)
 from training.export import PICKLE_NAME, describe, save_model
 from training.hyperparameters import Hyperparameters
 from training.layout import TrainingError, TrainingLayout
@@ -45,7 +52,6 @@ from training.search import Budget, search
 LOGGER = logging.getLogger("training")
 DEFAULT_CHANNEL = "training"
 VALIDATION_CHANNEL = "validation"
-MAX_CLASSES_OF_INTEGERS = 20
 # autoai-libs parameters learned from the training data (NumpyReplaceUnknownValues' known values).
 LEARNED_PARAMETERS = ("known_values_list",)
 
@@ -126,13 +132,13 @@ def import_pipeline(
     features, types, target_name, scores = None, None, None, {}
     validation = _validation_table(layout, hyperparameters)
     if validation is not None:
-        target_name = _target_name(hyperparameters, validation, model.metadata)
-        features, target = _features_and_target(validation, target_name, model)
+        target_name = target_column(hyperparameters, validation, model.metadata)
+        features, target = features_and_target(validation, target_name, model)
         scores = evaluate(model, features, target, layout)
     if model.metadata is not None and model.metadata.features:
         metadata = replace(model.metadata, metrics={**model.metadata.metrics, **scores})
     else:
-        if features is not None and model.schema.names is None and _named(features):
+        if features is not None and model.schema.names is None and has_named_columns(features):
             types = feature_types(features)
         else:
             features = None
@@ -149,8 +155,8 @@ def fit_pipeline(
 ) -> None:
     """Refit `model`'s pipeline on the data, or search for one; evaluate; save with metadata."""
     table = read_table(files, hyperparameters.header, hyperparameters.target)
-    target_name = _target_name(hyperparameters, table, model.metadata if model else None)
-    features, target = _features_and_target(table, target_name, model)
+    target_name = target_column(hyperparameters, table, model.metadata if model else None)
+    features, target = features_and_target(table, target_name, model)
     types = (
         dict(zip(model.schema.names, model.schema.types))
         if model is not None and model.schema.types
@@ -159,14 +165,14 @@ def fit_pipeline(
     if model is not None:
         problem_type = "classification" if model.is_classifier else "regression"
     else:
-        problem_type = _inferred_problem_type(hyperparameters, target)
+        problem_type = inferred_problem_type(hyperparameters, target)
     validation = _validation_table(layout, hyperparameters, target_name)
     if validation is None:
-        features, target, validation_features, validation_target = _split(
+        features, target, validation_features, validation_target = holdout_split(
             features, target, hyperparameters, problem_type
         )
     else:
-        validation_features, validation_target = _features_and_target(
+        validation_features, validation_target = features_and_target(
             validation, target_name, model, columns=list(features.columns)
         )
     LOGGER.info("train: %d rows to fit, %d to evaluate", len(features), len(validation_features))
@@ -275,95 +281,6 @@ def _pipeline_dir(channel: Path, scratch: Path) -> Path:
     return scratch
 
 
-def _target_name(
-    hyperparameters: Hyperparameters, table: pd.DataFrame, metadata: ModelMetadata | None
-) -> str:
-    target = hyperparameters.target or (metadata.target if metadata else None)
-    columns = [str(c) for c in table.columns]
-    if target is None:
-        if columns[0] == "0":  # no header row: SageMaker's convention, the target comes first
-            return "0"
-        raise TrainingError(
-            f"hyperparameter target is required: name one of the columns {_listing(columns)}"
-        )
-    if target not in columns:
-        raise TrainingError(
-            f"target column {target!r} is not in the data; its columns are {_listing(columns)}"
-        )
-    return target
-
-
-def _features_and_target(
-    table: pd.DataFrame,
-    target_name: str,
-    model: AutoAIModel | None,
-    columns: list[str] | None = None,
-) -> tuple[pd.DataFrame, pd.Series]:
-    """The table's features, in the order the pipeline takes them, and its target; rows without
-    a target value are left out."""
-    if target_name not in table.columns:
-        raise TrainingError(f"target column {target_name!r} is missing from the validation data")
-    missing_target = table[target_name].isna()
-    if missing_target.any():
-        LOGGER.warning("%d rows have no %s value: left out", int(missing_target.sum()), target_name)
-        table = table[~missing_target].reset_index(drop=True)
-    if table.empty:
-        raise TrainingError(f"no row has a value in the target column {target_name!r}")
-    features = table.drop(columns=[target_name])
-    wanted = columns or (
-        list(model.schema.names) if model is not None and model.schema.names else None
-    )
-    if wanted is not None:
-        absent = [c for c in wanted if c not in features.columns]
-        if absent:
-            raise TrainingError(f"the data lacks the feature column {absent[0]!r}")
-        features = features[wanted]
-    elif model is not None and model.schema.width and features.shape[1] != model.schema.width:
-        raise TrainingError(
-            f"the pipeline takes {model.schema.width} columns besides the target; "
-            f"the data has {features.shape[1]}"
-        )
-    return features, table[target_name]
-
-
-def _named(features: pd.DataFrame) -> bool:
-    """Whether the columns have names from a header row (not 0, 1, ... of a headerless file)."""
-    return not all(str(column).isdigit() for column in features.columns)
-
-
-def _inferred_problem_type(hyperparameters: Hyperparameters, target: pd.Series) -> str:
-    if hyperparameters.problem_type:
-        return hyperparameters.problem_type
-    if not pd.api.types.is_numeric_dtype(target) or pd.api.types.is_bool_dtype(target):
-        return "classification"
-    if pd.api.types.is_integer_dtype(target) and target.nunique() <= MAX_CLASSES_OF_INTEGERS:
-        return "classification"
-    return "regression"
-
-
-def _split(features, target, hyperparameters: Hyperparameters, problem_type: str):
-    from sklearn.model_selection import train_test_split
-
-    stratify = (
-        target if problem_type == "classification" and target.value_counts().min() >= 2 else None
-    )
-    try:
-        parts = train_test_split(
-            features,
-            target,
-            test_size=hyperparameters.validation_fraction,
-            random_state=hyperparameters.seed,
-            stratify=stratify,
-        )
-    except ValueError as error:
-        raise TrainingError(
-            f"cannot hold out validation_fraction={hyperparameters.validation_fraction} of "
-            f"{len(features)} rows ({error}): give a validation channel or more rows"
-        ) from None
-    train_x, validation_x, train_y, validation_y = (p.reset_index(drop=True) for p in parts)
-    return train_x, train_y, validation_x, validation_y
-
-
 def _refit(pipeline: Any, features: pd.DataFrame, target: pd.Series) -> Any:
     """A fresh copy of the pipeline's structure and hyperparameters, fitted on new data.
 
@@ -387,8 +304,3 @@ def _refit(pipeline: Any, features: pd.DataFrame, target: pd.Series) -> Any:
                 "the pipeline's structure cannot be refitted on this data: "
                 f"{type(error).__name__}: {error}"
             ) from None
-
-
-def _listing(names: list[str], limit: int = 8) -> str:
-    shown = ", ".join(names[:limit])
-    return f"{shown}, ... ({len(names)} columns)" if len(names) > limit else shown
