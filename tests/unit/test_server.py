@@ -1,0 +1,29 @@
+from pathlib import Path
+
+from handler.server import HANDLER_SERVICE, mms_properties
+from handler.settings import Settings
+
+
+def properties(environ: dict[str, str]) -> dict[str, str]:
+    text = mms_properties(Settings.from_environ(environ), Path("/ml/model"), Path("/run/x"))
+    return dict(line.split("=", 1) for line in text.splitlines())
+
+
+def test_single_model_config():
+    config = properties(
+        {
+            "SAGEMAKER_BIND_TO_PORT": "9090",
+            "SAGEMAKER_MODEL_SERVER_WORKERS": "3",
+            "SAGEMAKER_MODEL_SERVER_TIMEOUT": "30",
+            "SAGEMAKER_MAX_PAYLOAD_IN_MB": "10",
+        }
+    )
+    assert config["inference_address"] == "http://0.0.0.0:9090"
+    # the management API is never on the inference address: a unix socket in the private run dir
+    assert config["management_address"] == "unix:/run/x/management.sock"
+    assert config["default_service_handler"] == HANDLER_SERVICE
+    assert config["default_workers_per_model"] == "3"
+    assert config["default_response_timeout"] == "30"
+    assert config["max_request_size"] == str(10 * 1024 * 1024)
+    assert config["model_store"] == "/ml"
+    assert config["decode_input_request"] == "false"
