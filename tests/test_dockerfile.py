@@ -68,6 +68,7 @@ def test_sagemaker_reaches_the_entrypoint_on_port_8080():
     assert stage["ENTRYPOINT"] == '["python", "/opt/program/entrypoint.py"]'
     assert stage["CMD"] == '["serve"]'
     assert stage["EXPOSE"] == "8080"
+    assert "com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true" in stage["LABEL"]
     assert "openjdk-17-jre-headless" in " ".join(v for k, v in final_stage() if k == "RUN")
     assert "rm -rf /var/lib/apt/lists/*" in " ".join(v for k, v in final_stage() if k == "RUN")
 

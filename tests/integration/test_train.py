@@ -126,7 +126,13 @@ def test_refit_retrains_a_watson_pipeline_on_new_data(bare_classifier, tmp_path)
     assert [type(s).__name__ for _, s in refitted.steps] == [
         type(s).__name__ for _, s in bare_classifier.pipeline.steps
     ]
-    assert refitted is not bare_classifier.pipeline
+
+    # what autoai-libs learned from the old data is learned afresh from the new
+    def known_values(pipeline):
+        branch = pipeline.steps[0][1].transformer_list[0][1]
+        return branch.named_steps["numpyreplaceunknownvalues"].known_values_list
+
+    assert known_values(refitted) != known_values(bare_classifier.pipeline)
     with running_server(tmp_path, tmp_path / "serve.log") as server:
         body = sample_rows(520).tail(20).drop(columns=[TARGET]).to_csv(header=False, index=False)
         assert server.invoke(body, CSV).status_code == 200
