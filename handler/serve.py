@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 
-from handler.logs import configure_logging
 from handler.server import child_environment, run_model_server
-from handler.settings import Settings, SettingsError
+from handler.startup import settings_for
 from handler.supervisor import Supervisor
 
 LOGGER = logging.getLogger("handler.serve")
@@ -15,12 +14,9 @@ LOGGER = logging.getLogger("handler.serve")
 
 def serve() -> int:
     """Serve the model under `$SAGEMAKER_BASE_DIR/model`; the process exit code."""
-    try:
-        settings = Settings.from_environ()
-    except SettingsError as error:
-        print(f"serve: {error}", file=sys.stderr)
+    settings = settings_for("serve")
+    if settings is None:
         return 2
-    configure_logging(settings.log_level)
     supervisor = Supervisor()
     check = supervisor.run(
         [sys.executable, "-m", "handler.preflight"], env=child_environment(settings)

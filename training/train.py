@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 
 from handler.errors import ModelLoadError
-from handler.logs import configure_logging, loggers_kept_enabled
+from handler.logs import loggers_kept_enabled
 from handler.metadata import METADATA_FILE
 from handler.model import AutoAIModel, load_and_score
 from handler.model_files import ARCHIVE_NAME, MODEL_PATTERNS, find_candidates, unpack_archive
-from handler.settings import Settings, SettingsError
+from handler.startup import settings_for
 from training.autoai_pipeline import feature_types
 from training.data import data_files, read_table
 from training.dataset import (
@@ -58,12 +58,9 @@ LEARNED_PARAMETERS = ("known_values_list",)
 
 def train() -> int:
     """Run the training job under `$SAGEMAKER_BASE_DIR`; the process exit code."""
-    try:
-        settings = Settings.from_environ()
-    except SettingsError as error:
-        print(f"train: {error}", file=sys.stderr)
+    settings = settings_for("train")
+    if settings is None:
         return 2
-    configure_logging(settings.log_level)
     layout = TrainingLayout(settings.base_dir)
     try:
         run(layout)
