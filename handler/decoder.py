@@ -1,8 +1,13 @@
 """Request bodies to frames: one public entry, `decode(body, content_type, schema)`.
 
 CSV (with or without a header row, RFC 4180 quoting, BOM, `\\r\\n`), the JSON shapes Watson Machine
-Learning and SageMaker clients send, and JSON Lines. Each private decoder returns the rows and,
-when the body names them, the columns; `handler.frame.to_frame` types the values.
+Learning and SageMaker clients send, and JSON Lines. Each private decoder returns the rows, the
+positions of blank lines (line formats only) and, when the body names them, the columns;
+`handler.frame.to_frame` types the values.
+
+A blank line is not a row, but it keeps its place: SageMaker batch transform pairs output lines
+with input lines, so the encoders answer it with an empty line. A line ending the body does not
+start another line.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import pandas as pd
@@ -19,14 +25,28 @@ from handler.errors import BadRequest
 from handler.frame import Schema, to_frame
 
 Rows = list[list[Any]]
-Decoded = tuple[Rows, "list[str] | None"]
 
 
-def decode(body: bytes | str, content_type: str, schema: Schema) -> pd.DataFrame:
-    """The frame a body holds; `content_type` is a normalised name from `handler.media_types`."""
-    text = _text(body)
-    rows, names = DECODERS[content_type](text, schema)
-    return to_frame(rows, schema, names, from_text=content_type == media_types.CSV)
+@dataclass(frozen=True)
+class Batch:
+    """A request's rows as the frame a pipeline scores, and the line positions that were blank."""
+
+    frame: pd.DataFrame
+    blank_lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decoded:
+    rows: Rows
+    names: list[str] | None = None
+    blank_lines: tuple[int, ...] = ()
+
+
+def decode(body: bytes | str, content_type: str, schema: Schema) -> Batch:
+    """The rows a body holds; `content_type` is a normalised name from `handler.media_types`."""
+    decoded = DECODERS[content_type](_text(body), schema)
+    frame = to_frame(decoded.rows, schema, decoded.names, from_text=content_type == media_types.CSV)
+    return Batch(frame, decoded.blank_lines)
 
 
 def _text(body: bytes | str) -> str:
@@ -41,12 +61,23 @@ def _text(body: bytes | str) -> str:
 def _decode_csv(text: str, schema: Schema) -> Decoded:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        rows = [row for row in reader if row]
+        records = list(reader)
     except csv.Error as error:
         raise BadRequest(f"malformed CSV (line {reader.line_num}): {error}") from None
-    if rows and schema.names and tuple(cell.strip() for cell in rows[0]) == schema.names:
-        rows = rows[1:]
-    return rows, None
+    first = next((n for n, record in enumerate(records) if not _blank(record)), None)
+    if first is not None and schema.names:
+        if tuple(cell.strip() for cell in records[first]) == schema.names:
+            del records[first]
+    return _without_blanks(records, _blank)
+
+
+def _blank(record: list[str]) -> bool:
+    return not record or (len(record) == 1 and not record[0].strip())
+
+
+def _without_blanks(lines: list, is_blank: Callable[[Any], bool]) -> Decoded:
+    blank_lines = tuple(n for n, line in enumerate(lines) if is_blank(line))
+    return Decoded([line for line in lines if not is_blank(line)], None, blank_lines)
 
 
 def _decode_json(text: str, schema: Schema) -> Decoded:
@@ -65,9 +96,15 @@ def _decode_json(text: str, schema: Schema) -> Decoded:
 
 
 def _decode_jsonlines(text: str, schema: Schema) -> Decoded:
-    lines = [line for line in text.split("\n") if line.strip()]
-    items = [_parse_json(line, f"line {n}") for n, line in enumerate(lines, start=1)]
-    return _decode_row_list(items, schema, "JSON Lines", row_noun="line")
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    present = _without_blanks(lines, lambda line: not line.strip())
+    items = [
+        _parse_json(line, f"line {n}") for n, line in enumerate(lines, start=1) if line.strip()
+    ]
+    decoded = _decode_row_list(items, schema, "JSON Lines", row_noun="line")
+    return Decoded(decoded.rows, decoded.names, present.blank_lines)
 
 
 def _parse_json(text: str, where: str) -> Any:
@@ -101,7 +138,7 @@ def _decode_input_data(input_data: Any, schema: Schema) -> Decoded:
             raise BadRequest("'fields' must be a list of column names")
         reordered, names = _in_schema_order(fields, values, schema, names)
         rows.extend(reordered)
-    return rows, names
+    return Decoded(rows, names)
 
 
 def _decode_row_list(items: Any, schema: Schema, where: str, row_noun: str = "row") -> Decoded:
@@ -111,9 +148,9 @@ def _decode_row_list(items: Any, schema: Schema, where: str, row_noun: str = "ro
     if all(isinstance(item, dict) for item in items):
         return _records_to_rows(items, schema, row_noun)
     if all(isinstance(item, list) for item in items):
-        return items, None
+        return Decoded(items)
     if not any(isinstance(item, (list, dict)) for item in items):
-        return [items], None
+        return Decoded([items])
     raise BadRequest(f"{where} mixes rows of different shapes: send all arrays or all objects")
 
 
@@ -134,7 +171,7 @@ def _records_to_rows(records: list[dict], schema: Schema, row_noun: str) -> Deco
         if missing:
             raise BadRequest(f"missing field {missing[0]!r} ({row_noun} {number})")
         rows.append([record[f] for f in fields])
-    return rows, list(fields)
+    return Decoded(rows, list(fields))
 
 
 def _in_schema_order(

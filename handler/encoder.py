@@ -1,7 +1,8 @@
 """Predictions to response bodies: one public entry, `encode(predictions, accept, fields)`.
 
 One result per input row, in input order, never a header line, so SageMaker batch transform can
-assemble responses line by line. Floats are written in full (shortest round-trip) precision.
+assemble responses line by line; in the line formats (CSV, JSON Lines) a blank input line is
+answered with an empty line. Floats are written in full (shortest round-trip) precision.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Callable
 
 from handler import media_types
@@ -27,21 +28,34 @@ WML_FIELD_NAMES = {
 def encode(predictions: Predictions, accept: str, fields: Sequence[str]) -> bytes:
     """The body for `accept` (a normalised name from `handler.media_types`)."""
     columns = [predictions.field_values(field) for field in fields]
-    return ENCODERS[accept](columns, fields).encode("utf-8")
+    if accept == media_types.JSON:
+        return _encode_json(columns, fields).encode("utf-8")
+    lines = _in_line_order(list(zip(*columns)), predictions.blank_lines)
+    return LINE_ENCODERS[accept](lines, fields).encode("utf-8")
 
 
-def _encode_csv(columns: list[list[Any]], fields: Sequence[str]) -> str:
+def _in_line_order(rows: list[tuple], blank_lines: Sequence[int]) -> Iterator[tuple | None]:
+    """The rows with None at the positions of blank input lines."""
+    blanks = set(blank_lines)
+    remaining = iter(rows)
+    for position in range(len(rows) + len(blanks)):
+        yield None if position in blanks else next(remaining)
+
+
+def _encode_csv(lines: Iterable[tuple | None], fields: Sequence[str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    flat_fields = [isinstance(column[0], list) if column else False for column in columns]
-    for values in zip(*columns):
-        line: list[Any] = []
-        for value, is_list in zip(values, flat_fields):
-            if is_list:
-                line.extend(value)
+    for values in lines:
+        if values is None:
+            writer.writerow(())
+            continue
+        cells: list[Any] = []
+        for value in values:
+            if isinstance(value, list):
+                cells.extend(value)
             else:
-                line.append(value)
-        writer.writerow(line)
+                cells.append(value)
+        writer.writerow(cells)
     return buffer.getvalue()
 
 
@@ -51,9 +65,10 @@ def _encode_json(columns: list[list[Any]], fields: Sequence[str]) -> str:
     return _dumps({"predictions": [{"fields": names, "values": values}]})
 
 
-def _encode_jsonlines(columns: list[list[Any]], fields: Sequence[str]) -> str:
-    lines = [_dumps(dict(zip(fields, row))) for row in zip(*columns)]
-    return "\n".join(lines) + "\n"
+def _encode_jsonlines(lines: Iterable[tuple | None], fields: Sequence[str]) -> str:
+    return "".join(
+        "\n" if values is None else _dumps(dict(zip(fields, values))) + "\n" for values in lines
+    )
 
 
 def _dumps(document: Any) -> str:
@@ -74,8 +89,7 @@ def _finite_or_none(value: Any) -> Any:
     return value
 
 
-ENCODERS: dict[str, Callable[[list[list[Any]], Sequence[str]], str]] = {
+LINE_ENCODERS: dict[str, Callable[[Iterable[tuple | None], Sequence[str]], str]] = {
     media_types.CSV: _encode_csv,
-    media_types.JSON: _encode_json,
     media_types.JSONLINES: _encode_jsonlines,
 }

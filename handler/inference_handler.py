@@ -7,12 +7,12 @@ One instance serves one model in one MMS worker, so the schema it keeps is that 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-import pandas as pd
 from sagemaker_inference.default_inference_handler import DefaultInferenceHandler
 
-from handler.decoder import decode
+from handler.decoder import Batch, decode
 from handler.encoder import encode
 from handler.errors import BadRequest
 from handler.frame import Schema
@@ -36,15 +36,16 @@ class AutoAIInferenceHandler(DefaultInferenceHandler):
         self._fields = model.output_fields(self._settings.output_fields)
         return model
 
-    def default_input_fn(self, input_data: bytes, content_type: str) -> pd.DataFrame:
+    def default_input_fn(self, input_data: bytes, content_type: str) -> Batch:
         return decode(input_data, content_type, self._schema)
 
-    def default_predict_fn(self, data: pd.DataFrame, model: AutoAIModel) -> Predictions:
+    def default_predict_fn(self, data: Batch, model: AutoAIModel) -> Predictions:
         try:
-            return model.predict(data)
+            predictions = model.predict(data.frame)
         except INPUT_ERRORS as error:
             # The model scored its sample row at start-up, so these come from this input.
             raise BadRequest(f"the pipeline cannot score this input: {error}") from None
+        return dataclasses.replace(predictions, blank_lines=data.blank_lines)
 
     def default_output_fn(self, prediction: Predictions, accept: str) -> bytes:
         return encode(prediction, accept, self._fields)

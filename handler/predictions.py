@@ -8,11 +8,15 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Predictions:
-    """A pipeline's answer for a batch of rows; probabilities and classes only for classifiers."""
+    """A pipeline's answer for a batch of rows; probabilities and classes only for classifiers.
+
+    `blank_lines` are the positions of the request's blank lines, answered with empty lines.
+    """
 
     labels: list[Any]
     probabilities: list[list[float]] | None = None
     classes: list[Any] | None = None
+    blank_lines: tuple[int, ...] = ()
 
     def __len__(self) -> int:
         return len(self.labels)

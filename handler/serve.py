@@ -1,4 +1,8 @@
-"""`serve`: check the model, then run Multi Model Server in front of it until told to stop."""
+"""`serve`: check the model, then run Multi Model Server in front of it until told to stop.
+
+A multi-model endpoint starts with no model, so there is nothing to check: each model is checked
+as it is loaded (a model that cannot load fails its load call).
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,18 @@ LOGGER = logging.getLogger("handler.serve")
 
 
 def serve() -> int:
-    """Serve the model under `$SAGEMAKER_BASE_DIR/model`; the process exit code."""
+    """Serve `$SAGEMAKER_BASE_DIR/model`, or a multi-model endpoint; the process exit code."""
     settings = settings_for("serve")
     if settings is None:
         return 2
     supervisor = Supervisor()
+    if settings.multi_model:
+        LOGGER.info(
+            "serving a multi-model endpoint on port %d with %d workers per model",
+            settings.port,
+            settings.workers,
+        )
+        return run_model_server(settings, supervisor)
     check = supervisor.run(
         [sys.executable, "-m", "handler.preflight"], env=child_environment(settings)
     )
@@ -28,4 +39,4 @@ def serve() -> int:
     LOGGER.info(
         "serving %s on port %d with %d workers", settings.model_dir, settings.port, settings.workers
     )
-    return run_model_server(settings, settings.model_dir, supervisor)
+    return run_model_server(settings, supervisor)

@@ -4,6 +4,10 @@ The toolkit's own launcher writes `/etc/sagemaker-mms.properties`, finds "the" M
 every process on the machine and leaves MMS's workers behind on SIGTERM. Here each server gets a
 private temp dir for its config, pid file and worker sockets (so two servers on one machine never
 meet) and runs under a `Supervisor`, as a process group that stops as one.
+
+Single-model mode serves `<base>/model` and keeps the management API off the inference port. A
+multi-model endpoint has no model at start: SageMaker loads and unloads them through the
+management API, which it expects on the inference port, with model URLs as absolute paths.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ LOGGER = logging.getLogger(__name__)
 HANDLER_SERVICE = "handler.handler_service"
 LOG_CONFIG = Path(__file__).with_name("mms-log4j2.xml")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Multi Model Server plugins (GET /execution-parameters), compiled by tools/build-plugin.sh.
+PLUGINS_DIR = PROJECT_ROOT / "build" / "plugins"
 # A small container: a modest heap, one GC thread, and no JIT tiers beyond C1 for a short start.
 JVM_ARGS = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+UseContainerSupport"
 MMS_LOG_LEVELS = {
@@ -32,14 +38,18 @@ MMS_LOG_LEVELS = {
 }
 
 
-def mms_properties(settings: Settings, model_dir: Path, run_dir: Path) -> str:
-    """The MMS config: inference on the SageMaker port, management on a private unix socket."""
+def mms_properties(settings: Settings, run_dir: Path) -> str:
+    """The MMS config for the settings' mode; management on a private unix socket unless MME."""
     max_bytes = settings.max_payload_mb * 1024 * 1024
+    inference_address = f"http://0.0.0.0:{settings.port}"
     properties = {
-        "inference_address": f"http://0.0.0.0:{settings.port}",
-        "management_address": f"unix:{run_dir / 'management.sock'}",
+        "inference_address": inference_address,
+        "management_address": (
+            inference_address if settings.multi_model else f"unix:{run_dir / 'management.sock'}"
+        ),
         "use_native_io": "true",
-        "model_store": str(model_dir.parent),
+        # SageMaker names an MME model by its absolute path, which MMS resolves inside the store.
+        "model_store": "/" if settings.multi_model else str(settings.model_dir.parent),
         "default_service_handler": HANDLER_SERVICE,
         "default_workers_per_model": str(settings.workers),
         "default_response_timeout": str(settings.timeout_seconds),
@@ -49,22 +59,38 @@ def mms_properties(settings: Settings, model_dir: Path, run_dir: Path) -> str:
         "async_logging": "true",
         "vmargs": JVM_ARGS,
     }
+    if PLUGINS_DIR.is_dir():
+        properties["plugins_path"] = str(PLUGINS_DIR)
     return "".join(f"{key}={value}\n" for key, value in properties.items())
 
 
-def run_model_server(settings: Settings, model_dir: Path, supervisor: Supervisor) -> int:
-    """Run MMS serving `model_dir` until it exits or the supervisor stops it; the exit code."""
+def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
+    """Run MMS until it exits or the supervisor stops it; the exit code."""
+    if not PLUGINS_DIR.is_dir():
+        LOGGER.warning(
+            "no Multi Model Server plugins in %s (make plugin builds them): "
+            "GET /execution-parameters will be a 404",
+            PLUGINS_DIR,
+        )
     with tempfile.TemporaryDirectory(prefix="autoai-mms-") as run:
         run_dir = Path(run)
         config = run_dir / "mms.properties"
-        config.write_text(mms_properties(settings, model_dir, run_dir))
+        config.write_text(mms_properties(settings, run_dir))
         command = [
             sys.executable, "-m", "mms.model_server", "--start", "--foreground",
             "--mms-config", str(config),
             "--log-config", str(LOG_CONFIG),
-            "--model-store", str(model_dir.parent),
-            "--models", f"model={model_dir.name}",
         ]  # fmt: skip
+        if settings.multi_model:
+            command += ["--model-store", "/"]
+        else:
+            model_dir = settings.model_dir
+            command += [
+                "--model-store",
+                str(model_dir.parent),
+                "--models",
+                f"model={model_dir.name}",
+            ]
         LOGGER.info("Multi Model Server starting on port %d", settings.port)
         code = supervisor.run(command, env=_server_environment(settings, run_dir), cwd=run_dir)
     if supervisor.stopping:

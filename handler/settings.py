@@ -23,6 +23,7 @@ MAX_PAYLOAD_IN_MB = "SAGEMAKER_MAX_PAYLOAD_IN_MB"
 LOG_LEVEL = "SAGEMAKER_CONTAINER_LOG_LEVEL"
 DEFAULT_INVOCATIONS_ACCEPT = "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT"
 INFERENCE_OUTPUT = "SAGEMAKER_INFERENCE_OUTPUT"
+MULTI_MODEL = "SAGEMAKER_MULTI_MODEL"
 
 DEFAULT_BASE_DIR = "/opt/ml"
 DEFAULT_PORT = 8080
@@ -52,10 +53,16 @@ class Settings:
     log_level: str
     default_accept: str | None
     output_fields: tuple[str, ...] | None
+    multi_model: bool = False
 
     @property
     def model_dir(self) -> Path:
         return self.base_dir / "model"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where SageMaker unpacks the models of a multi-model endpoint, one directory each."""
+        return self.base_dir / "models"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -83,6 +90,7 @@ class Settings:
                 DEFAULT_INVOCATIONS_ACCEPT, first(DEFAULT_INVOCATIONS_ACCEPT)
             ),
             output_fields=_output_fields(first(INFERENCE_OUTPUT)),
+            multi_model=_boolean(MULTI_MODEL, first(MULTI_MODEL)),
         )
 
 
@@ -96,6 +104,14 @@ def _positive_int(name: str, raw: str | None, default: int) -> int:
     if value < 1:
         raise SettingsError(f"{name} must be at least 1, got {value}")
     return value
+
+
+def _boolean(name: str, raw: str | None) -> bool:
+    if raw is None or raw.lower() in ("false", "0", "no"):
+        return False
+    if raw.lower() in ("true", "1", "yes"):
+        return True
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
 def _port(raw: str | None) -> int:

@@ -84,16 +84,16 @@ def rows(frame):
     ],
 )  # fmt: skip
 def test_decode(body, content_type, schema, expected):
-    assert rows(decode(body.encode(), content_type, schema)) == expected
+    assert rows(decode(body.encode(), content_type, schema).frame) == expected
 
 
 def test_decoded_frame_takes_the_feature_names():
-    frame = decode(b"42,Austin,TRUE,1.5\n", CSV, TYPED)
+    frame = decode(b"42,Austin,TRUE,1.5\n", CSV, TYPED).frame
     assert list(frame.columns) == ["AGE", "CITY", "OWNS_HOME", "CLTV"]
 
 
 def test_json_fields_name_the_columns_when_the_schema_has_no_names():
-    frame = decode(b'{"input_data":[{"fields":["a","b"],"values":[[1,"x"]]}]}', JSON, UNKNOWN)
+    frame = decode(b'{"input_data":[{"fields":["a","b"],"values":[[1,"x"]]}]}', JSON, UNKNOWN).frame
     assert list(frame.columns) == ["a", "b"]
 
 
@@ -146,3 +146,39 @@ def test_bad_bodies_are_a_400_naming_what_is_wrong(body, content_type, schema, m
 def test_invalid_utf8_is_a_400_naming_the_byte():
     with pytest.raises(BadRequest, match=r"not valid UTF-8 \(byte 3\)"):
         decode(b"42,\xff\xfe,TRUE,1\n", CSV, TYPED)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected_rows", "blank_lines"),
+    [
+        # a line ending the body starts no row, with or without \r\n
+        ("42,Austin,TRUE,1.5\n7,Boston,FALSE,2\n", CSV, 2, ()),
+        ("42,Austin,TRUE,1.5\r\n7,Boston,FALSE,2\r\n", CSV, 2, ()),
+        # blank lines keep their places among the lines
+        ("42,Austin,TRUE,1.5\n\n7,Boston,FALSE,2\n", CSV, 2, (1,)),
+        ("\n42,Austin,TRUE,1.5\n  \n7,Boston,FALSE,2\n\n", CSV, 2, (0, 2, 4)),
+        # the header row is not a line of the answer; blank lines after it shift with it
+        ("AGE,CITY,OWNS_HOME,CLTV\n42,Austin,TRUE,1.5\n\n7,Boston,FALSE,2\n", CSV, 2, (1,)),
+        # a quoted newline is inside a row, not between rows
+        ('42,"Austin\nTX",TRUE,1.5\n\n7,"Boston\r\n\r\nMA",FALSE,2\n', CSV, 2, (1,)),
+        ('[42,"Austin",true,1.5]\n\n[7,"Boston",false,2]\n', JSONLINES, 2, (1,)),
+        ('[42,"Austin",true,1.5]\r\n \r\n[7,"Boston",false,2]', JSONLINES, 2, (1,)),
+    ],
+)  # fmt: skip
+def test_blank_lines_are_not_rows_but_keep_their_place(
+    body, content_type, expected_rows, blank_lines
+):
+    batch = decode(body.encode(), content_type, TYPED)
+    assert len(batch.frame) == expected_rows
+    assert batch.blank_lines == blank_lines
+
+
+def test_quoted_newlines_stay_in_the_value():
+    batch = decode(b'42,"Austin\nTX",TRUE,1.5\n', CSV, TYPED)
+    assert batch.frame["CITY"].tolist() == ["Austin\nTX"]
+
+
+@pytest.mark.parametrize("content_type", [CSV, JSONLINES])
+def test_a_body_of_blank_lines_has_no_rows(content_type):
+    with pytest.raises(BadRequest):
+        decode(b"\n\n  \n" * 1000, content_type, TYPED)

@@ -88,3 +88,23 @@ def test_full_float_precision_round_trips(accept):
     )
     body = encode(predictions, accept, ("probabilities",)).decode()
     assert repr(probability) in body
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (CSV, "\nYes\n\n\nNo\n\n"),
+        (JSONLINES, '\n{"predicted_label": "Yes"}\n\n\n{"predicted_label": "No"}\n\n'),
+    ],
+)
+def test_blank_input_lines_are_answered_with_empty_lines_in_place(accept, expected):
+    predictions = Predictions(labels=["Yes", "No"], blank_lines=(0, 2, 3, 5))
+    body = encode(predictions, accept, ("predicted_label",)).decode()
+    assert body == expected
+    assert body.count("\n") == 6  # one line per input line
+
+
+def test_json_has_no_lines_so_blank_lines_leave_no_trace():
+    predictions = Predictions(labels=["Yes", "No"], blank_lines=(1,))
+    body = json.loads(encode(predictions, JSON, ("predicted_label",)))
+    assert body["predictions"][0]["values"] == [["Yes"], ["No"]]

@@ -22,7 +22,7 @@ def holdout_csv(trained) -> bytes:
 def test_scores_exactly_as_the_pipeline_itself(fixture, request):
     trained = request.getfixturevalue(fixture)
     model = AutoAIModel.load(trained.model_dir)
-    predictions = model.predict(decode(holdout_csv(trained), CSV, model.schema))
+    predictions = model.predict(decode(holdout_csv(trained), CSV, model.schema).frame)
     assert predictions.probabilities == trained.expected_proba()
     assert predictions.labels == trained.expected_labels()
     assert predictions.classes == ["No", "Yes"]
@@ -30,7 +30,7 @@ def test_scores_exactly_as_the_pipeline_itself(fixture, request):
 
 def test_regressor_gives_predictions_only(regressor):
     model = AutoAIModel.load(regressor.model_dir)
-    predictions = model.predict(decode(holdout_csv(regressor), CSV, model.schema))
+    predictions = model.predict(decode(holdout_csv(regressor), CSV, model.schema).frame)
     assert not model.is_classifier
     assert predictions.probabilities is None
     assert predictions.labels == pytest.approx(regressor.expected_labels(), rel=0, abs=0)

@@ -5,7 +5,9 @@ from handler.settings import Settings
 
 
 def properties(environ: dict[str, str]) -> dict[str, str]:
-    text = mms_properties(Settings.from_environ(environ), Path("/ml/model"), Path("/run/x"))
+    text = mms_properties(
+        Settings.from_environ({"SAGEMAKER_BASE_DIR": "/ml", **environ}), Path("/run/x")
+    )
     return dict(line.split("=", 1) for line in text.splitlines())
 
 
