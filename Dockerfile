@@ -48,10 +48,26 @@ COPY training/ training/
 COPY local-test/test-dir/input/data/training/demand_response.csv local-test/test-dir/input/data/training/
 RUN python -m training.default_model --model-dir /opt/ml/model
 
+# The Multi Model Server plugin (GET /execution-parameters), compiled by the same script as
+# `make plugin` against the model-server.jar of this runtime's multi-model-server package.
+# hadolint ignore=DL3006
+FROM python-${AUTOAI_RUNTIME} AS plugin
+# hadolint ignore=DL3008
+RUN mkdir -p /usr/share/man/man1 \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends openjdk-17-jdk-headless \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /opt/program
+COPY --from=venv /opt/venv/lib/python*/site-packages/mms/frontend/model-server.jar /tmp/
+COPY tools/build-plugin.sh tools/
+COPY plugins/ plugins/
+RUN tools/build-plugin.sh /tmp/model-server.jar /opt/program/build/plugins/execution-parameters.jar
+
 # hadolint ignore=DL3006
 FROM python-${AUTOAI_RUNTIME}
 ARG AUTOAI_RUNTIME
 LABEL com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true \
+      com.amazonaws.sagemaker.capabilities.multi-models=true \
       org.opencontainers.image.title="AutoAI pipelines on SageMaker" \
       org.opencontainers.image.description="Serve and train Watson Studio AutoAI pipelines, runtime ${AUTOAI_RUNTIME}"
 
@@ -74,6 +90,7 @@ WORKDIR /opt/program
 COPY entrypoint.py ./
 COPY handler/ handler/
 COPY training/ training/
+COPY --from=plugin /opt/program/build/plugins/ build/plugins/
 COPY --from=default-model /opt/ml/model /opt/ml/model
 
 EXPOSE 8080

@@ -24,7 +24,7 @@ DEFAULT_BASE_DIR := $(if $(filter 25.1,$(RUNTIME)),$(CURDIR),$(CURDIR)/build/run
 SAGEMAKER_BASE_DIR ?= $(DEFAULT_BASE_DIR)
 export SAGEMAKER_BASE_DIR
 
-.PHONY: venv runtime-venvs print-python serve test lint format lock model clean check-java
+.PHONY: venv runtime-venvs print-python serve test lint format lock model clean check-java plugin
 
 venv: $(VENV)/.installed
 
@@ -54,13 +54,24 @@ print-python:
 check-java:
 	@command -v java >/dev/null 2>&1 || { echo "Multi Model Server needs a Java runtime: apt-get install openjdk-17-jre-headless" >&2; exit 1; }
 
-serve: venv check-java $(if $(filter $(DEFAULT_BASE_DIR),$(SAGEMAKER_BASE_DIR)),$(DEFAULT_BASE_DIR)/model/model.pickle)
+# The Multi Model Server plugin (GET /execution-parameters), compiled against MMS's own jar; the
+# server loads it from build/plugins (the image builds it the same way, in its plugin stage).
+MMS_JAR := $(VENV)/lib/python$(PYTHON_VERSION)/site-packages/mms/frontend/model-server.jar
+PLUGIN_JAR := build/plugins/execution-parameters.jar
+
+plugin: $(PLUGIN_JAR)
+
+$(PLUGIN_JAR): tools/build-plugin.sh $(shell find plugins -type f) | venv
+	@command -v javac >/dev/null 2>&1 || { echo "the Multi Model Server plugin needs a Java compiler: apt-get install openjdk-17-jdk-headless" >&2; exit 1; }
+	tools/build-plugin.sh $(MMS_JAR) $@
+
+serve: venv check-java plugin $(if $(filter $(DEFAULT_BASE_DIR),$(SAGEMAKER_BASE_DIR)),$(DEFAULT_BASE_DIR)/model/model.pickle)
 	$(PY) entrypoint.py serve
 
 $(CURDIR)/build/runtime-%/model/model.pickle: local-test/test-dir/input/data/training/demand_response.csv | venv
 	$(PY) -m training.default_model --model-dir $(dir $@)
 
-test: venv runtime-venvs check-java lint
+test: venv runtime-venvs check-java plugin lint
 	$(PY) -m pytest
 
 lint: venv

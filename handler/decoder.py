@@ -65,10 +65,13 @@ def _decode_csv(text: str, schema: Schema) -> Decoded:
     except csv.Error as error:
         raise BadRequest(f"malformed CSV (line {reader.line_num}): {error}") from None
     first = next((n for n, record in enumerate(records) if not _blank(record)), None)
-    if first is not None and schema.names:
-        if tuple(cell.strip() for cell in records[first]) == schema.names:
-            del records[first]
+    if first is not None and schema.names and _names(records[first]) == schema.names:
+        del records[first]
     return _without_blanks(records, _blank)
+
+
+def _names(record: list[str]) -> tuple[str, ...]:
+    return tuple(cell.strip() for cell in record)
 
 
 def _blank(record: list[str]) -> bool:

@@ -31,14 +31,20 @@ class Server:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def invoke(self, body: bytes | str, content_type: str | None, accept: str | None = None):
+    def invoke(
+        self,
+        body: bytes | str,
+        content_type: str | None,
+        accept: str | None = None,
+        path: str = "/invocations",
+    ):
         headers = {}
         if content_type is not None:
             headers["Content-Type"] = content_type
         if accept is not None:
             headers["Accept"] = accept
         data = body.encode() if isinstance(body, str) else body
-        return requests.post(f"{self.url}/invocations", data=data, headers=headers, timeout=60)
+        return requests.post(f"{self.url}{path}", data=data, headers=headers, timeout=60)
 
 
 def free_port() -> int:

@@ -12,8 +12,10 @@ import sys
 import warnings
 from pathlib import Path
 
+import mms
 import pandas as pd
 import pytest
+import requests
 
 from handler.media_types import CSV
 from handler.metadata import METADATA_FILE
@@ -69,6 +71,7 @@ def test_sagemaker_reaches_the_entrypoint_on_port_8080():
     assert stage["CMD"] == '["serve"]'
     assert stage["EXPOSE"] == "8080"
     assert "com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true" in stage["LABEL"]
+    assert "com.amazonaws.sagemaker.capabilities.multi-models=true" in stage["LABEL"]
     assert "openjdk-17-jre-headless" in " ".join(v for k, v in final_stage() if k == "RUN")
     assert "rm -rf /var/lib/apt/lists/*" in " ".join(v for k, v in final_stage() if k == "RUN")
 
@@ -97,6 +100,18 @@ def test_the_embedded_model_is_fitted_by_the_images_own_runtime():
 
 
 EMBEDDED_MODEL_COMMAND = "python -m training.default_model --model-dir /opt/ml/model"
+PLUGIN_JAR = "/opt/program/build/plugins/execution-parameters.jar"
+PLUGIN_COMMAND = f"tools/build-plugin.sh /tmp/model-server.jar {PLUGIN_JAR}"
+
+
+def test_the_plugin_is_built_by_the_script_make_runs_against_the_runtimes_mms_jar():
+    steps = stage("plugin")
+    assert [v for k, v in steps if k == "RUN"][-1] == PLUGIN_COMMAND
+    jar = "/opt/venv/lib/python*/site-packages/mms/frontend/model-server.jar"
+    assert ("COPY", f"--from=venv {jar} /tmp/") in steps
+    assert "tools/build-plugin.sh $(MMS_JAR) $@" in (ROOT / "Makefile").read_text()
+    assert ("COPY", "--from=plugin /opt/program/build/plugins/ build/plugins/") in final_stage()
+    assert "!tools/build-plugin.sh" in (ROOT / ".dockerignore").read_text().splitlines()
 
 
 @pytest.fixture
@@ -117,6 +132,12 @@ def image_tree(tmp_path) -> Path:
                 [sys.executable, *command[1:]], cwd=ROOT, check=True, capture_output=True
             )
             continue
+        if sources[0] == "--from=plugin":
+            command = PLUGIN_COMMAND.split()
+            jar = Path(mms.__file__).parent / "frontend" / "model-server.jar"
+            built = target / Path(PLUGIN_JAR).name
+            subprocess.run([str(ROOT / command[0]), str(jar), str(built)], check=True)
+            continue
         if sources[0].startswith("--from="):  # the venv: this test runs in the same lock's venv
             continue
         for source in sources:
@@ -134,7 +155,10 @@ def test_the_image_layout_serves_its_embedded_model(image_tree, tmp_path):
     payload = ROOT / "local-test/payload.csv"
     with running_server(image_tree / "opt/ml", tmp_path / "serve.log", entrypoint) as server:
         response = server.invoke(payload.read_bytes(), CSV)
+        parameters = requests.get(f"{server.url}/execution-parameters", timeout=10)
     assert response.status_code == 200, response.text
+    assert parameters.status_code == 200, parameters.text
+    assert parameters.json()["BatchStrategy"] == "MULTI_RECORD"
     rows = [line.split(",") for line in response.text.splitlines()]
     expected = in_process(image_tree / "opt/ml/model", payload)
     assert [row[0] for row in rows] == expected.labels
