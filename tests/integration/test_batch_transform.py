@@ -37,7 +37,7 @@ def batch_server(classifier, tmp_path_factory):
 
 def csv_lines(frame: pd.DataFrame) -> list[str]:
     """Each row as one CSV line, no header, as SageMaker sends a file split by line."""
-    return frame.to_csv(header=False, index=False, lineterminator="\n").splitlines()
+    return frame.to_csv(header=False, index=False).splitlines()
 
 
 def answers(text: str) -> list[tuple[str, list[float]]]:

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from handler.server import HANDLER_SERVICE, mms_properties
+from handler.server import HANDLER_SERVICE, PLUGINS_DIR, mms_properties
 from handler.settings import Settings
 
 
@@ -29,3 +29,13 @@ def test_single_model_config():
     assert config["max_request_size"] == str(10 * 1024 * 1024)
     assert config["model_store"] == "/ml"
     assert config["decode_input_request"] == "false"
+    assert config["plugins_path"] == str(PLUGINS_DIR)
+
+
+def test_multi_model_config():
+    config = properties({"SAGEMAKER_MULTI_MODEL": "true", "SAGEMAKER_BIND_TO_PORT": "9090"})
+    # SageMaker drives the management API on the inference port, naming models by absolute path
+    assert config["inference_address"] == "http://0.0.0.0:9090"
+    assert config["management_address"] == "http://0.0.0.0:9090"
+    assert config["model_store"] == "/"
+    assert config["default_service_handler"] == HANDLER_SERVICE

@@ -14,6 +14,7 @@ def test_defaults(monkeypatch):
     assert (settings.port, settings.workers, settings.timeout_seconds) == (8080, 3, 60)
     assert (settings.max_payload_mb, settings.log_level) == (6, "INFO")
     assert settings.default_accept is None and settings.output_fields is None
+    assert settings.multi_model is False
 
 
 @pytest.mark.parametrize(
@@ -34,6 +35,9 @@ def test_defaults(monkeypatch):
          "application/jsonlines"),
         ({"SAGEMAKER_INFERENCE_OUTPUT": "predicted_label, labels"}, "output_fields",
          ("predicted_label", "labels")),
+        ({"SAGEMAKER_MULTI_MODEL": "true"}, "multi_model", True),
+        ({"SAGEMAKER_MULTI_MODEL": "FALSE"}, "multi_model", False),
+        ({"SAGEMAKER_BASE_DIR": "/tmp/ml"}, "models_dir", Path("/tmp/ml/models")),
     ],
 )  # fmt: skip
 def test_each_variable_is_read(environ, attribute, expected):
@@ -48,6 +52,7 @@ def test_each_variable_is_read(environ, attribute, expected):
         ({"MODEL_SERVER_WORKERS": "0"}, "SAGEMAKER_MODEL_SERVER_WORKERS must be at least 1"),
         ({"SAGEMAKER_CONTAINER_LOG_LEVEL": "loud"}, "SAGEMAKER_CONTAINER_LOG_LEVEL must be one of"),
         ({"SAGEMAKER_INFERENCE_OUTPUT": "score"}, "comma-separated list of predicted_label"),
+        ({"SAGEMAKER_MULTI_MODEL": "maybe"}, "SAGEMAKER_MULTI_MODEL must be true or false"),
         (
             {"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "text/plain"},
             "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT must be one of",
