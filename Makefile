@@ -52,7 +52,7 @@ print-python:
 	@echo $(PYTHON_VERSION)
 
 check-java:
-	@command -v java >/dev/null 2>&1 || { echo "Multi Model Server needs a Java runtime: apt-get install openjdk-17-jre-headless" >&2; exit 1; }
+	@command -v java >/dev/null 2>&1 || { echo "Multi Model Server needs a Java runtime: apt-get install openjdk-17-jdk-headless (which also compiles its plugin)" >&2; exit 1; }
 
 # The Multi Model Server plugin (GET /execution-parameters), compiled against MMS's own jar; the
 # server loads it from build/plugins (the image builds it the same way, in its plugin stage).
