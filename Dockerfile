@@ -48,8 +48,8 @@ COPY training/ training/
 COPY local-test/test-dir/input/data/training/demand_response.csv local-test/test-dir/input/data/training/
 RUN python -m training.default_model --model-dir /opt/ml/model
 
-# The Multi Model Server plugin (GET /execution-parameters), compiled by the same script as
-# `make plugin` against the model-server.jar of this runtime's multi-model-server package.
+# What the project adds to Multi Model Server (plugins/: endpoints, a corrected decoder), compiled
+# by the same script as `make plugin` against this runtime's multi-model-server jar.
 # hadolint ignore=DL3006
 FROM python-${AUTOAI_RUNTIME} AS plugin
 # hadolint ignore=DL3008
@@ -61,7 +61,7 @@ WORKDIR /opt/program
 COPY --from=venv /opt/venv/lib/python*/site-packages/mms/frontend/model-server.jar /tmp/
 COPY tools/build-plugin.sh tools/
 COPY plugins/ plugins/
-RUN tools/build-plugin.sh /tmp/model-server.jar /opt/program/build/plugins/execution-parameters.jar
+RUN tools/build-plugin.sh /tmp/model-server.jar /opt/program/build/plugins
 
 # hadolint ignore=DL3006
 FROM python-${AUTOAI_RUNTIME}

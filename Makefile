@@ -54,16 +54,16 @@ print-python:
 check-java:
 	@command -v java >/dev/null 2>&1 || { echo "Multi Model Server needs a Java runtime: apt-get install openjdk-17-jdk-headless (which also compiles its plugin)" >&2; exit 1; }
 
-# The Multi Model Server plugin (GET /execution-parameters), compiled against MMS's own jar; the
-# server loads it from build/plugins (the image builds it the same way, in its plugin stage).
+# What the project adds to Multi Model Server (plugins/), compiled against MMS's own jar into
+# build/plugins, where the server finds it (the image builds it the same way, in its plugin stage).
 MMS_JAR := $(VENV)/lib/python$(PYTHON_VERSION)/site-packages/mms/frontend/model-server.jar
-PLUGIN_JAR := build/plugins/execution-parameters.jar
+PLUGINS_BUILT := build/plugins/autoai-mms-plugins.jar
 
-plugin: $(PLUGIN_JAR)
+plugin: $(PLUGINS_BUILT)
 
-$(PLUGIN_JAR): tools/build-plugin.sh $(shell find plugins -type f) | venv
+$(PLUGINS_BUILT): tools/build-plugin.sh $(shell find plugins -type f) | venv
 	@command -v javac >/dev/null 2>&1 || { echo "the Multi Model Server plugin needs a Java compiler: apt-get install openjdk-17-jdk-headless" >&2; exit 1; }
-	tools/build-plugin.sh $(MMS_JAR) $@
+	tools/build-plugin.sh $(MMS_JAR) build/plugins
 
 serve: venv check-java plugin $(if $(filter $(DEFAULT_BASE_DIR),$(SAGEMAKER_BASE_DIR)),$(DEFAULT_BASE_DIR)/model/model.pickle)
 	$(PY) entrypoint.py serve

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -33,6 +34,13 @@ class Batch:
 
     frame: pd.DataFrame
     blank_lines: tuple[int, ...] = ()
+
+    @classmethod
+    def concat(cls, batches: Sequence[Batch]) -> Batch:
+        """The rows of several requests (with the same columns) as one batch, in order."""
+        if len(batches) == 1:
+            return batches[0]
+        return cls(pd.concat([batch.frame for batch in batches], ignore_index=True))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,3 +29,12 @@ class Predictions:
         if field == "probabilities":
             return self.probabilities
         return [self.classes] * len(self.labels)
+
+    def split(self, sizes: Sequence[int]) -> Iterator[Predictions]:
+        """Consecutive parts of `sizes` rows each, as scored together for several requests."""
+        start = 0
+        for size in sizes:
+            end = start + size
+            probabilities = None if self.probabilities is None else self.probabilities[start:end]
+            yield Predictions(self.labels[start:end], probabilities, self.classes)
+            start = end

@@ -14,19 +14,26 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+from handler.batching import start_configuring
 from handler.settings import Settings
 from handler.supervisor import Supervisor
 
 LOGGER = logging.getLogger(__name__)
 HANDLER_SERVICE = "handler.handler_service"
+MODEL_NAME = "model"  # the single model's name in MMS
+MANAGEMENT_SOCKET = "management.sock"
 LOG_CONFIG = Path(__file__).with_name("mms-log4j2.xml")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# Multi Model Server plugins (GET /execution-parameters), compiled by tools/build-plugin.sh.
+# What we add to Multi Model Server, compiled by tools/build-plugin.sh: endpoint plugins (a jar MMS
+# loads from its plugins_path) and corrected MMS classes. MMS's launcher puts its working
+# directory first on its class path, so the corrected classes are copied into the run dir.
 PLUGINS_DIR = PROJECT_ROOT / "build" / "plugins"
+MMS_FIXES = "mms-fixes"
 # A small container: a modest heap, one GC thread, and no JIT tiers beyond C1 for a short start.
 JVM_ARGS = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+UseContainerSupport"
 MMS_LOG_LEVELS = {
@@ -45,7 +52,7 @@ def mms_properties(settings: Settings, run_dir: Path) -> str:
     properties = {
         "inference_address": inference_address,
         "management_address": (
-            inference_address if settings.multi_model else f"unix:{run_dir / 'management.sock'}"
+            inference_address if settings.multi_model else f"unix:{run_dir / MANAGEMENT_SOCKET}"
         ),
         "use_native_io": "true",
         # SageMaker names an MME model by its absolute path, which MMS resolves inside the store.
@@ -69,13 +76,15 @@ def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
     if not PLUGINS_DIR.is_dir():
         LOGGER.warning(
             "no Multi Model Server plugins in %s (make plugin builds them): "
-            "GET /execution-parameters will be a 404",
+            "GET /execution-parameters will be a 404 and requests are scored one at a time",
             PLUGINS_DIR,
         )
     with tempfile.TemporaryDirectory(prefix="autoai-mms-") as run:
         run_dir = Path(run)
         config = run_dir / "mms.properties"
         config.write_text(mms_properties(settings, run_dir))
+        if (PLUGINS_DIR / MMS_FIXES).is_dir():
+            shutil.copytree(PLUGINS_DIR / MMS_FIXES, run_dir, dirs_exist_ok=True)
         command = [
             sys.executable, "-m", "mms.model_server", "--start", "--foreground",
             "--mms-config", str(config),
@@ -85,12 +94,10 @@ def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
             command += ["--model-store", "/"]
         else:
             model_dir = settings.model_dir
-            command += [
-                "--model-store",
-                str(model_dir.parent),
-                "--models",
-                f"model={model_dir.name}",
-            ]
+            models = f"{MODEL_NAME}={model_dir.name}"
+            command += ["--model-store", str(model_dir.parent), "--models", models]
+            if settings.batch_size > 1 and PLUGINS_DIR.is_dir():
+                start_configuring(settings, run_dir / MANAGEMENT_SOCKET, MODEL_NAME)
         LOGGER.info("Multi Model Server starting on port %d", settings.port)
         code = supervisor.run(command, env=_server_environment(settings, run_dir), cwd=run_dir)
     if supervisor.stopping:

@@ -24,6 +24,8 @@ LOG_LEVEL = "SAGEMAKER_CONTAINER_LOG_LEVEL"
 DEFAULT_INVOCATIONS_ACCEPT = "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT"
 INFERENCE_OUTPUT = "SAGEMAKER_INFERENCE_OUTPUT"
 MULTI_MODEL = "SAGEMAKER_MULTI_MODEL"
+BATCH_SIZE = "AUTOAI_BATCH_SIZE"
+MAX_BATCH_DELAY_MS = "AUTOAI_MAX_BATCH_DELAY_MS"
 
 DEFAULT_BASE_DIR = "/opt/ml"
 DEFAULT_PORT = 8080
@@ -31,6 +33,12 @@ MAX_PORT = 32766  # Multi Model Server refuses ports from 32767 up
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MAX_PAYLOAD_IN_MB = 6
 DEFAULT_LOG_LEVEL = "INFO"
+# Concurrent requests scored in one pipeline call; a worker waits at most this long for more
+# when its queue runs dry (a lone request on an idle server waits no longer than that).
+DEFAULT_BATCH_SIZE = 32
+DEFAULT_MAX_BATCH_DELAY_MS = 1
+MAX_BATCH_SIZE = 1024
+MAX_BATCH_DELAY_MS_LIMIT = 10_000
 
 OUTPUT_FIELDS = ("predicted_label", "probabilities", "labels")
 # SageMaker's Python SDK sends numeric logging levels (20 is INFO) as well as names.
@@ -54,6 +62,8 @@ class Settings:
     default_accept: str | None
     output_fields: tuple[str, ...] | None
     multi_model: bool = False
+    batch_size: int = DEFAULT_BATCH_SIZE
+    max_batch_delay_ms: int = DEFAULT_MAX_BATCH_DELAY_MS
 
     @property
     def model_dir(self) -> Path:
@@ -72,17 +82,17 @@ class Settings:
         return cls(
             base_dir=Path(first(BASE_DIR) or DEFAULT_BASE_DIR).absolute(),
             port=_port(first(BIND_TO_PORT)),
-            workers=_positive_int(
+            workers=_whole_number(
                 MODEL_SERVER_WORKERS,
                 first(MODEL_SERVER_WORKERS, MODEL_SERVER_WORKERS_SEED),
                 os.cpu_count() or 1,
             ),
-            timeout_seconds=_positive_int(
+            timeout_seconds=_whole_number(
                 MODEL_SERVER_TIMEOUT,
                 first(MODEL_SERVER_TIMEOUT, MODEL_SERVER_TIMEOUT_SEED),
                 DEFAULT_TIMEOUT_SECONDS,
             ),
-            max_payload_mb=_positive_int(
+            max_payload_mb=_whole_number(
                 MAX_PAYLOAD_IN_MB, first(MAX_PAYLOAD_IN_MB), DEFAULT_MAX_PAYLOAD_IN_MB
             ),
             log_level=_log_level(first(LOG_LEVEL)),
@@ -91,18 +101,33 @@ class Settings:
             ),
             output_fields=_output_fields(first(INFERENCE_OUTPUT)),
             multi_model=_boolean(MULTI_MODEL, first(MULTI_MODEL)),
+            batch_size=_whole_number(
+                BATCH_SIZE, first(BATCH_SIZE), DEFAULT_BATCH_SIZE, most=MAX_BATCH_SIZE
+            ),
+            max_batch_delay_ms=_whole_number(
+                MAX_BATCH_DELAY_MS,
+                first(MAX_BATCH_DELAY_MS),
+                DEFAULT_MAX_BATCH_DELAY_MS,
+                least=0,
+                most=MAX_BATCH_DELAY_MS_LIMIT,
+            ),
         )
 
 
-def _positive_int(name: str, raw: str | None, default: int) -> int:
+def _whole_number(
+    name: str, raw: str | None, default: int, least: int = 1, most: int | None = None
+) -> int:
+    """A whole number from `least` (1 unless given) to `most`, or `default` when unset."""
     if raw is None:
         return default
     try:
         value = int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 1:
-        raise SettingsError(f"{name} must be at least 1, got {value}")
+    if value < least:
+        raise SettingsError(f"{name} must be at least {least}, got {value}")
+    if most is not None and value > most:
+        raise SettingsError(f"{name} must be at most {most}, got {value}")
     return value
 
 
@@ -115,7 +140,7 @@ def _boolean(name: str, raw: str | None) -> bool:
 
 
 def _port(raw: str | None) -> int:
-    port = _positive_int(BIND_TO_PORT, raw, DEFAULT_PORT)
+    port = _whole_number(BIND_TO_PORT, raw, DEFAULT_PORT)
     if port > MAX_PORT:
         raise SettingsError(
             f"{BIND_TO_PORT} must be at most {MAX_PORT} (Multi Model Server's limit), got {port}"

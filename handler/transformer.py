@@ -1,25 +1,42 @@
-"""The toolkit's `Transformer` with per-request headers, content negotiation and clean errors.
+"""The toolkit's `Transformer`, for batches of requests, with content negotiation and clean errors.
 
-The toolkit's `transform` reads the first request's headers for every request, replaces a missing
-Accept with its own default before we can see it, matches content types by exact string, and puts
-the traceback into the response body. This subclass overrides `transform` only: each request is
-checked (Content-Type, then Accept) before it is decoded, answered with its own status, and any
-traceback goes to the log.
+Multi Model Server hands a worker up to a batch of concurrent requests at once. The toolkit's
+`transform` reads the first request's headers for every request and sets the content type of the
+first answer only; it also replaces a missing Accept with its own default before we can see it,
+matches content types by exact string and puts the traceback into the response body. This
+subclass overrides `transform` only: each request is checked (Content-Type, then Accept) and
+decoded with its own headers, the rows of all requests are scored in one pipeline call and split
+back, and each request is answered with its own status and content type, so one bad request in a
+batch gets its 4xx while the others succeed. Tracebacks go to the log.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Union
 
 from sagemaker_inference.transformer import Transformer
 
 from handler import media_types
+from handler.decoder import Batch
 from handler.errors import InferenceError
+from handler.predictions import Predictions
 from handler.settings import Settings
 
 LOGGER = logging.getLogger(__name__)
+Outcome = Union[Predictions, Exception]
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """One request of a batch, decoded: its position, its rows and the type to answer in."""
+
+    index: int
+    batch: Batch
+    accept: str
 
 
 class AutoAITransformer(Transformer):
@@ -39,31 +56,64 @@ class AutoAITransformer(Transformer):
     def transform(self, data: list[dict], context: Any) -> list[bytes | str]:
         model_dir = context.system_properties.get("model_dir")
         self.validate_and_initialize(model_dir=model_dir, context=context)
-        return [self._answer(index, request, context) for index, request in enumerate(data)]
+        answers: list[bytes | str] = [b""] * len(data)
+        decoded = []
+        for index, request in enumerate(data):
+            try:
+                decoded.append(self._decode(index, request, context))
+            except Exception as error:
+                answers[index] = _refusal(context, index, error)
+        for item, outcome in zip(decoded, self._score(decoded)):
+            try:
+                if isinstance(outcome, Exception):
+                    raise outcome
+                answers[item.index] = self._output_fn(outcome, item.accept)
+            except Exception as error:
+                answers[item.index] = _refusal(context, item.index, error)
+                continue
+            context.set_response_content_type(item.index, item.accept)
+        return answers
 
-    def _answer(self, index: int, request: dict, context: Any) -> bytes | str:
+    def _decode(self, index: int, request: dict, context: Any) -> Decoded:
         headers = _headers(context, index)
+        content_type = media_types.content_type_of(headers.get("content-type"))
+        accept = media_types.negotiate(
+            headers.get("accept"), content_type, self._settings.default_accept
+        )
+        return Decoded(index, self._input_fn(_body(request), content_type), accept)
+
+    def _score(self, decoded: list[Decoded]) -> list[Outcome]:
+        """Each request's predictions, from one pipeline call for all requests when they can.
+
+        Requests whose columns differ (possible only without feature names) are scored apart.
+        When the pipeline refuses the combined rows, each request is scored alone, so only the
+        requests at fault get an error.
+        """
+        outcomes: list[Outcome] = [ValueError("not scored")] * len(decoded)
+        groups: dict[tuple, list[int]] = {}
+        for position, item in enumerate(decoded):
+            groups.setdefault(tuple(item.batch.frame.columns), []).append(position)
+        for positions in groups.values():
+            batches = [decoded[p].batch for p in positions]
+            parts: list[Outcome]
+            if len(batches) > 1:
+                LOGGER.debug("scoring %d requests in one pipeline call", len(batches))
+            try:
+                scored = self._predict_fn(Batch.concat(batches), self._model)
+                parts = list(scored.split([len(b.frame) for b in batches]))
+            except Exception as error:
+                parts = [error] if len(batches) == 1 else [self._alone(b) for b in batches]
+            for position, batch, part in zip(positions, batches, parts):
+                if isinstance(part, Predictions):
+                    part = dataclasses.replace(part, blank_lines=batch.blank_lines)
+                outcomes[position] = part
+        return outcomes
+
+    def _alone(self, batch: Batch) -> Outcome:
         try:
-            content_type = media_types.content_type_of(headers.get("content-type"))
-            accept = media_types.negotiate(
-                headers.get("accept"), content_type, self._settings.default_accept
-            )
-            frame = self._input_fn(_body(request), content_type)
-            predictions = self._predict_fn(frame, self._model)
-            body = self._output_fn(predictions, accept)
-        except InferenceError as error:
-            LOGGER.debug("request refused with %d: %s", error.status_code, error.message)
-            return _error_response(context, index, error.status_code, error.message)
-        except Exception:
-            LOGGER.exception("request failed")
-            return _error_response(
-                context,
-                index,
-                HTTPStatus.INTERNAL_SERVER_ERROR,
-                "internal error while scoring: see the server log",
-            )
-        context.set_response_content_type(index, accept)
-        return body
+            return self._predict_fn(batch, self._model)
+        except Exception as error:
+            return error
 
 
 def _headers(context: Any, index: int) -> dict[str, str]:
@@ -77,6 +127,20 @@ def _body(request: dict) -> bytes:
     if body is None:
         body = request.get("data", b"")
     return body if isinstance(body, (bytes, bytearray, str)) else b""
+
+
+def _refusal(context: Any, index: int, error: Exception) -> str:
+    """The answer for a request that failed: its status, and a one-line reason."""
+    if isinstance(error, InferenceError):
+        LOGGER.debug("request refused with %d: %s", error.status_code, error.message)
+        return _error_response(context, index, error.status_code, error.message)
+    LOGGER.error("request failed", exc_info=error)
+    return _error_response(
+        context,
+        index,
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        "internal error while scoring: see the server log",
+    )
 
 
 def _error_response(context: Any, index: int, status: int, message: str) -> str:

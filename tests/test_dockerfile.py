@@ -100,8 +100,8 @@ def test_the_embedded_model_is_fitted_by_the_images_own_runtime():
 
 
 EMBEDDED_MODEL_COMMAND = "python -m training.default_model --model-dir /opt/ml/model"
-PLUGIN_JAR = "/opt/program/build/plugins/execution-parameters.jar"
-PLUGIN_COMMAND = f"tools/build-plugin.sh /tmp/model-server.jar {PLUGIN_JAR}"
+PLUGINS_DIR = "/opt/program/build/plugins"
+PLUGIN_COMMAND = f"tools/build-plugin.sh /tmp/model-server.jar {PLUGINS_DIR}"
 
 
 def test_the_plugin_is_built_by_the_script_make_runs_against_the_runtimes_mms_jar():
@@ -109,7 +109,7 @@ def test_the_plugin_is_built_by_the_script_make_runs_against_the_runtimes_mms_ja
     assert [v for k, v in steps if k == "RUN"][-1] == PLUGIN_COMMAND
     jar = "/opt/venv/lib/python*/site-packages/mms/frontend/model-server.jar"
     assert ("COPY", f"--from=venv {jar} /tmp/") in steps
-    assert "tools/build-plugin.sh $(MMS_JAR) $@" in (ROOT / "Makefile").read_text()
+    assert "tools/build-plugin.sh $(MMS_JAR) build/plugins" in (ROOT / "Makefile").read_text()
     assert ("COPY", "--from=plugin /opt/program/build/plugins/ build/plugins/") in final_stage()
     assert "!tools/build-plugin.sh" in (ROOT / ".dockerignore").read_text().splitlines()
 
@@ -135,8 +135,7 @@ def image_tree(tmp_path) -> Path:
         if sources[0] == "--from=plugin":
             command = PLUGIN_COMMAND.split()
             jar = Path(mms.__file__).parent / "frontend" / "model-server.jar"
-            built = target / Path(PLUGIN_JAR).name
-            subprocess.run([str(ROOT / command[0]), str(jar), str(built)], check=True)
+            subprocess.run([str(ROOT / command[0]), str(jar), str(target)], check=True)
             continue
         if sources[0].startswith("--from="):  # the venv: this test runs in the same lock's venv
             continue

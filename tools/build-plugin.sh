@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Compile the Multi Model Server plugins (plugins/: GET /execution-parameters) into one jar.
-#   tools/build-plugin.sh MODEL_SERVER_JAR OUTPUT_JAR
-# MODEL_SERVER_JAR is the model-server.jar inside the multi-model-server package: it carries the
-# software.amazon.ai.mms.servingsdk classes the plugin compiles against. The image's plugin stage
-# and `make plugin` both run this.
+# Compile what this project adds to Multi Model Server (plugins/):
+#   tools/build-plugin.sh MODEL_SERVER_JAR OUTPUT_DIR
+# writes OUTPUT_DIR/autoai-mms-plugins.jar, the endpoint plugins (GET /execution-parameters,
+# PUT /batching), which MMS loads from its plugins_path, and OUTPUT_DIR/mms-fixes/, corrected MMS
+# classes that `serve` puts first on MMS's class path. MODEL_SERVER_JAR is the model-server.jar
+# inside the multi-model-server package: it carries the software.amazon.ai.mms.servingsdk classes
+# and the MMS classes these compile against. The image's plugin stage and `make plugin` run this.
 set -euo pipefail
 mms_jar=$1
 output=$2
@@ -11,8 +13,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 classes=$(mktemp -d)
 trap 'rm -rf "$classes"' EXIT
 
-javac --release 11 -Xlint:all,-processing -Werror -proc:none -cp "$mms_jar" -d "$classes" \
-  $(find "$here/plugins/src" -name '*.java' | sort)
+mapfile -t sources < <(find "$here/plugins/src" "$here/plugins/mms-fixes" -name '*.java' | sort)
+javac --release 11 -Xlint:all,-processing -Werror -proc:none -cp "$mms_jar" -d "$classes" "${sources[@]}"
+rm -rf "$output/mms-fixes" "$output/autoai-mms-plugins.jar"
+mkdir -p "$output/mms-fixes"
+mv "$classes/com" "$output/mms-fixes/"
 cp -r "$here/plugins/META-INF" "$classes/"
-mkdir -p "$(dirname "$output")"
-jar --create --file "$output" -C "$classes" .
+jar --create --file "$output/autoai-mms-plugins.jar" -C "$classes" .
