@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from handler.decoder import decode
+from handler.decoder import Batch, decode
 from handler.errors import BadRequest
 from handler.frame import Schema
 from handler.media_types import CSV, JSON, JSONLINES
@@ -182,3 +182,12 @@ def test_quoted_newlines_stay_in_the_value():
 def test_a_body_of_blank_lines_has_no_rows(content_type):
     with pytest.raises(BadRequest):
         decode(b"\n\n  \n" * 1000, content_type, TYPED)
+
+
+def test_batches_of_several_requests_concatenate_in_order():
+    first = decode(b"42,Austin,TRUE,1.5\n\n", CSV, TYPED)
+    second = decode(b"7,Boston,FALSE,2\n8,Austin,TRUE,3\n", CSV, TYPED)
+    together = Batch.concat([first, second])
+    assert rows(together.frame) == rows(first.frame) + rows(second.frame)
+    assert list(together.frame.index) == [0, 1, 2]
+    assert Batch.concat([first]) is first

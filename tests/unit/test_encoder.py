@@ -108,3 +108,16 @@ def test_json_has_no_lines_so_blank_lines_leave_no_trace():
     predictions = Predictions(labels=["Yes", "No"], blank_lines=(1,))
     body = json.loads(encode(predictions, JSON, ("predicted_label",)))
     assert body["predictions"][0]["values"] == [["Yes"], ["No"]]
+
+
+def test_predictions_scored_together_split_back_per_request():
+    together = Predictions(
+        labels=["a", "b", "c"],
+        probabilities=[[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]],
+        classes=["a", "c"],
+    )
+    parts = list(together.split([1, 0, 2]))
+    assert [p.labels for p in parts] == [["a"], [], ["b", "c"]]
+    assert [p.probabilities for p in parts] == [[[1.0, 0.0]], [], [[0.5, 0.5], [0.0, 1.0]]]
+    assert all(p.classes == ["a", "c"] for p in parts)
+    assert [p.labels for p in REGRESSED.split([2])] == [REGRESSED.labels]

@@ -15,6 +15,7 @@ def test_defaults(monkeypatch):
     assert (settings.max_payload_mb, settings.log_level) == (6, "INFO")
     assert settings.default_accept is None and settings.output_fields is None
     assert settings.multi_model is False
+    assert (settings.batch_size, settings.max_batch_delay_ms) == (32, 1)
 
 
 @pytest.mark.parametrize(
@@ -36,6 +37,8 @@ def test_defaults(monkeypatch):
         ({"SAGEMAKER_INFERENCE_OUTPUT": "predicted_label, labels"}, "output_fields",
          ("predicted_label", "labels")),
         ({"SAGEMAKER_MULTI_MODEL": "true"}, "multi_model", True),
+        ({"AUTOAI_BATCH_SIZE": "8"}, "batch_size", 8),
+        ({"AUTOAI_MAX_BATCH_DELAY_MS": "0"}, "max_batch_delay_ms", 0),
         ({"SAGEMAKER_MULTI_MODEL": "FALSE"}, "multi_model", False),
         ({"SAGEMAKER_BASE_DIR": "/tmp/ml"}, "models_dir", Path("/tmp/ml/models")),
     ],
@@ -53,6 +56,9 @@ def test_each_variable_is_read(environ, attribute, expected):
         ({"SAGEMAKER_CONTAINER_LOG_LEVEL": "loud"}, "SAGEMAKER_CONTAINER_LOG_LEVEL must be one of"),
         ({"SAGEMAKER_INFERENCE_OUTPUT": "score"}, "comma-separated list of predicted_label"),
         ({"SAGEMAKER_MULTI_MODEL": "maybe"}, "SAGEMAKER_MULTI_MODEL must be true or false"),
+        ({"AUTOAI_BATCH_SIZE": "0"}, "AUTOAI_BATCH_SIZE must be at least 1"),
+        ({"AUTOAI_BATCH_SIZE": "5000"}, "AUTOAI_BATCH_SIZE must be at most 1024"),
+        ({"AUTOAI_MAX_BATCH_DELAY_MS": "-1"}, "AUTOAI_MAX_BATCH_DELAY_MS must be at least 0"),
         (
             {"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "text/plain"},
             "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT must be one of",
