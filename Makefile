@@ -2,6 +2,7 @@
 #   make serve                 serve the embedded default model on http://localhost:8080
 #   make test                  lint and run the whole test suite
 #   make venv                  build the virtual environment from the pinned lock
+#   make bench                 this server against the in-process limit and flask + gunicorn
 # RUNTIME picks the AutoAI runtime (22.1, 23.1, 24.1 or the default 25.1); its venv is .venv for
 # 25.1 and .venv-RUNTIME otherwise. `make test` also builds the other runtimes' venvs (where their
 # Python is installed) for the cross-runtime tests.
@@ -24,7 +25,7 @@ DEFAULT_BASE_DIR := $(if $(filter 25.1,$(RUNTIME)),$(CURDIR),$(CURDIR)/build/run
 SAGEMAKER_BASE_DIR ?= $(DEFAULT_BASE_DIR)
 export SAGEMAKER_BASE_DIR
 
-.PHONY: venv runtime-venvs print-python serve test lint format lock model clean check-java plugin
+.PHONY: venv runtime-venvs print-python serve test lint format lock model clean check-java plugin bench
 
 venv: $(VENV)/.installed
 
@@ -73,6 +74,20 @@ $(CURDIR)/build/runtime-%/model/model.pickle: local-test/test-dir/input/data/tra
 
 test: venv runtime-venvs check-java plugin lint
 	$(PY) -m pytest
+
+# Side by side: the in-process limit, this server, and the seed's flask + gunicorn (bench/), loaded
+# by wrk; prints a Markdown table and writes it to bench/results/. Default runtime only.
+BENCH_INSTALLED := $(VENV)/.bench-installed
+
+$(BENCH_INSTALLED): requirements/bench.txt | venv
+	$(PIP_INSTALL) --no-deps -r requirements/bench.txt
+	touch $@
+
+bench: venv check-java plugin $(BENCH_INSTALLED)
+	@test "$(RUNTIME)" = 25.1 || { echo "make bench runs on the default runtime (25.1), whose model is model/" >&2; exit 1; }
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk) \
+	  || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

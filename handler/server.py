@@ -26,6 +26,9 @@ from handler.supervisor import Supervisor
 LOGGER = logging.getLogger(__name__)
 HANDLER_SERVICE = "handler.handler_service"
 MODEL_NAME = "model"  # the single model's name in MMS
+# A batch takes further requests only while their bodies total at most this (our BatchAggregator),
+# so concurrent large requests go to different workers.
+MAX_BATCH_BYTES = 64 * 1024
 MANAGEMENT_SOCKET = "management.sock"
 LOG_CONFIG = Path(__file__).with_name("mms-log4j2.xml")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +68,7 @@ def mms_properties(settings: Settings, run_dir: Path) -> str:
         "decode_input_request": "false",
         "async_logging": "true",
         "vmargs": JVM_ARGS,
+        "max_batch_bytes": str(MAX_BATCH_BYTES),
     }
     if PLUGINS_DIR.is_dir():
         properties["plugins_path"] = str(PLUGINS_DIR)

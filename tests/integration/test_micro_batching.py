@@ -108,3 +108,19 @@ def test_batching_off_scores_one_request_at_a_time(classifier, tmp_path):
         log = server.log()
     assert "micro-batching" not in log
     assert "requests in one pipeline call" not in log
+
+
+def test_concurrent_large_requests_go_to_different_workers(classifier, debug_server):
+    """Batches stop at 64 KiB of request bodies, so large requests are never scored together."""
+    log_before = len(debug_server.log().splitlines())
+    frame = classifier.holdout
+    body = frame.to_csv(header=False, index=False) * 40  # 1,600 rows, well over 64 KiB
+    assert len(body) > 64 * 1024
+    with ThreadPoolExecutor(6) as pool:
+        responses = list(pool.map(lambda _: debug_server.invoke(body, "text/csv"), range(12)))
+    expected_labels = classifier.expected_labels(frame) * 40
+    for response in responses:
+        assert response.status_code == 200, response.text
+        assert [line.split(",")[0] for line in response.text.splitlines()] == expected_labels
+    new_lines = debug_server.log().splitlines()[log_before:]
+    assert not [line for line in new_lines if "requests in one pipeline call" in line]

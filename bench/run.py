@@ -1,0 +1,329 @@
+"""`make bench`: this server side by side with the in-process limit and the seed's design.
+
+In one run, on the default model and the same payloads: (1) the in-process limit, our decode,
+predict and encode in one Python process; (2) this server (`entrypoint.py serve`, workers = CPU
+count); (3) the reference, flask behind gunicorn sync workers (CPU count), as the seed served.
+Each server is started, timed to its first healthy `/ping`, checked for correct answers, loaded
+by wrk on 127.0.0.1 (each load stops by itself after `--seconds`), measured for resident memory
+and stopped by PID. Prints a Markdown table and writes it to `bench/results/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from handler.decoder import decode
+from handler.encoder import encode
+from handler.media_types import CSV
+from handler.model import AutoAIModel
+from training.sample_data import TARGET, demand_response_customers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LOADS = (("1-row CSV", 1, (1, 16, 64)), ("1000-row CSV", 1000, (1, 4)))
+WRK_SCRIPT = """
+local file = io.open(os.getenv("BENCH_BODY"), "rb")
+wrk.method = "POST"
+wrk.body = file:read("*a")
+file:close()
+wrk.headers["Content-Type"] = "text/csv"
+wrk.headers["Accept"] = "text/csv"
+"""
+START_DEADLINE_SECONDS = 120
+
+
+@dataclass
+class Figures:
+    requests_per_second: float
+    rows_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen
+    url: str
+    cold_start_seconds: float
+
+
+def main(argv: list[str]) -> int:
+    options = _arguments(argv)
+    workers = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="autoai-bench-") as scratch:
+        work = Path(scratch)
+        model = AutoAIModel.load(ROOT / "model")
+        payloads = _payloads(model, work)
+        expected = {rows: _in_process_body(model, body) for rows, body in payloads.items()}
+        results = {"in-process": _in_process(model, payloads, options.seconds)}
+        memory = {}
+        cold = {}
+        for name, start in (("this server", _start_ours), ("flask + gunicorn", _start_reference)):
+            server = start(workers, work)
+            try:
+                cold[name] = server.cold_start_seconds
+                _check(server, payloads, expected)
+                results[name] = {
+                    (rows, concurrency): _wrk(
+                        server.url, payloads[rows], concurrency, rows, options
+                    )
+                    for _, rows, concurrencies in LOADS
+                    for concurrency in concurrencies
+                }
+                _check(server, payloads, expected)
+                memory[name] = _memory_mb(server.process.pid)
+            finally:
+                _stop(server.process)
+    table = _table(results, memory, cold, workers, options.seconds)
+    print(table)
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    options.out.write_text(table)
+    print(f"written to {options.out}", file=sys.stderr)
+    return 0
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=15, help="per load, at most 30")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / f"{stamp}.md")
+    options = parser.parse_args(argv)
+    options.seconds = max(1, min(options.seconds, 30))
+    return options
+
+
+def _payloads(model: AutoAIModel, work: Path) -> dict[int, bytes]:
+    """The 1-row payload of local-test and 1000 sample customers, CSV without header."""
+    one = (ROOT / "local-test" / "payload.csv").read_text().splitlines()[0] + "\n"
+    customers = demand_response_customers(1000, seed=97).drop(columns=[TARGET])
+    thousand = customers[list(model.schema.names)].to_csv(header=False, index=False)
+    payloads = {1: one.encode(), 1000: thousand.encode()}
+    for rows, body in payloads.items():
+        (work / f"{rows}.csv").write_bytes(body)
+    return payloads
+
+
+def _in_process_body(model: AutoAIModel, body: bytes) -> bytes:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        predictions = model.predict(decode(body, CSV, model.schema).frame)
+    return encode(predictions, CSV, model.output_fields(None))
+
+
+def _in_process(model: AutoAIModel, payloads: dict[int, bytes], seconds: int) -> dict:
+    """Decode, predict and encode in this process, one call after another."""
+    figures = {}
+    for _, rows, concurrencies in LOADS:
+        body = payloads[rows]
+        _in_process_body(model, body)
+        times = []
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            _in_process_body(model, body)
+            times.append(time.perf_counter() - started)
+        times.sort()
+        per_second = len(times) / sum(times)
+        figure = Figures(
+            per_second,
+            per_second * rows,
+            1000 * times[len(times) // 2],
+            1000 * times[min(len(times) - 1, int(len(times) * 0.99))],
+            0,
+        )
+        for concurrency in concurrencies:
+            figures[(rows, concurrency)] = figure
+    return figures
+
+
+def _start_ours(workers: int, work: Path) -> Server:
+    port = _free_port()
+    environment = dict(
+        os.environ,
+        SAGEMAKER_BASE_DIR=str(ROOT),
+        SAGEMAKER_BIND_TO_PORT=str(port),
+        SAGEMAKER_MODEL_SERVER_WORKERS=str(workers),
+        SAGEMAKER_CONTAINER_LOG_LEVEL="WARNING",
+    )
+    command = [sys.executable, str(ROOT / "entrypoint.py"), "serve"]
+    return _launch("this server", command, environment, port, work)
+
+
+def _start_reference(workers: int, work: Path) -> Server:
+    port = _free_port()
+    environment = dict(os.environ, MODEL_PATH=str(ROOT / "model" / "model.pickle"))
+    environment["PYTHONPATH"] = str(ROOT)
+    command = [
+        sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
+        "--timeout", "60", "--log-level", "warning", "--bind", f"127.0.0.1:{port}",
+        "bench.reference.app:app",
+    ]  # fmt: skip
+    return _launch("flask + gunicorn", command, environment, port, work)
+
+
+def _launch(name: str, command: list[str], environment: dict, port: int, work: Path) -> Server:
+    url = f"http://127.0.0.1:{port}"
+    log = (work / f"{name.replace(' ', '-')}.log").open("wb")
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    while time.monotonic() - started < START_DEADLINE_SECONDS:
+        if process.poll() is not None:
+            raise SystemExit(f"{name} exited with {process.returncode}: see {log.name}")
+        if _healthy(url):
+            return Server(name, process, url, time.monotonic() - started)
+        time.sleep(0.01)
+    _stop(process)
+    raise SystemExit(f"{name} not healthy within {START_DEADLINE_SECONDS} s")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/ping", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _free_port() -> int:
+    """A port free now, below 32767 (Multi Model Server's limit)."""
+    for _ in range(200):
+        port = random.randint(20000, 32766)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit("no free port found")
+
+
+def _check(server: Server, payloads: dict[int, bytes], expected: dict[int, bytes]) -> None:
+    """Both servers must answer each payload exactly as the pipeline does in process."""
+    for rows, body in payloads.items():
+        request = urllib.request.Request(
+            f"{server.url}/invocations",
+            data=body,
+            headers={"Content-Type": "text/csv", "Accept": "text/csv"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            answer = response.read()
+        if _parsed(answer) != _parsed(expected[rows]):
+            raise SystemExit(f"{server.name} answered {rows} rows differently from the pipeline")
+
+
+def _parsed(body: bytes) -> list[tuple[str, list[float]]]:
+    rows = [line.split(",") for line in body.decode().splitlines()]
+    return [(row[0], [float(p) for p in row[1:]]) for row in rows]
+
+
+def _wrk(url: str, body: bytes, concurrency: int, rows: int, options) -> Figures:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as payload:
+        payload.write(body)
+    try:
+        command = [
+            "wrk", "--threads", "1", "--connections", str(concurrency),
+            "--duration", f"{options.seconds}s", "--timeout", "10s", "--latency",
+            "--script", script.name, f"{url}/invocations",
+        ]  # fmt: skip
+        environment = dict(os.environ, BENCH_BODY=payload.name)
+        output = subprocess.run(
+            command, env=environment, capture_output=True, text=True, check=True,
+            timeout=options.seconds + 30,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(script.name)
+        os.unlink(payload.name)
+    per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+    return Figures(
+        per_second, per_second * rows, _latency(output, "50%"), _latency(output, "99%"), errors
+    )
+
+
+def _latency(output: str, percentile: str) -> float:
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _memory_mb(pid: int) -> tuple[float, float]:
+    """Resident and proportional set sizes of the server and all its processes, in MB."""
+    processes = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    rss = pss = 0
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            info = process.memory_full_info()
+            rss += info.rss
+            pss += info.pss
+    return rss / 2**20, pss / 2**20
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM the server's process group, SIGKILL what is left after 15 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _table(results: dict, memory: dict, cold: dict, workers: int, seconds: int) -> str:
+    names = list(results)
+    lines = [
+        f"Default model, {workers} workers per server, {os.cpu_count()} CPUs, wrk on 127.0.0.1, "
+        f"{seconds} s per load ({time.strftime('%Y-%m-%d')}).",
+        "",
+        "| Load | Concurrency | " + " | ".join(names) + " |",
+        "|---|---|" + "---|" * len(names),
+    ]
+    for label, rows, concurrencies in LOADS:
+        for concurrency in concurrencies:
+            cells = []
+            for name in names:
+                f = results[name][(rows, concurrency)]
+                cells.append(
+                    f"{f.requests_per_second:.0f} req/s, {f.rows_per_second:.0f} rows/s, "
+                    f"p50 {f.p50_ms:.1f} ms, p99 {f.p99_ms:.1f} ms, {f.errors} errors"
+                )
+            lines.append(f"| {label} | {concurrency} | " + " | ".join(cells) + " |")
+    lines.append(
+        "| cold start (launch to healthy `/ping`) | | n/a | "
+        + " | ".join(f"{cold[name]:.2f} s" for name in names[1:])
+        + " |"
+    )
+    lines.append(
+        "| memory after the loads (RSS; PSS) | | n/a | "
+        + " | ".join(f"{memory[n][0]:.0f} MB; {memory[n][1]:.0f} MB" for n in names[1:])
+        + " |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
