@@ -30,6 +30,14 @@ NA_TOKENS = frozenset(
 )  # fmt: skip
 INTEGER = re.compile(r"[+-]?[0-9]+")
 DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Whole columns of plain tokens, one per line (no exponent: those are checked one by one).
+INTEGER_LINES = re.compile(r"(?:[+-]?[0-9]+(?:\n|$))*")
+PLAIN_DECIMAL_LINES = re.compile(r"(?:[+-]?(?:[0-9]{1,300}(?:\.[0-9]*)?|\.[0-9]+)(?:\n|$))*")
+BOOLEAN_TOKENS = {
+    None: MISSING,
+    **{token: True for token in TRUE_TOKENS},
+    **{token: False for token in FALSE_TOKENS},
+}
 
 
 @dataclass(frozen=True)
@@ -70,10 +78,38 @@ def to_frame(
         kind = schema.types[index] if schema.types else None
         if kind is None and from_text:
             kind = _inferred_type(column)
-        converter = CONVERTERS[kind] if kind else _as_given
-        values[:, index] = _converted(column, converter, schema.column_label(index))
+        converted = _text_column(column, kind) if from_text else None
+        if converted is None:
+            converter = CONVERTERS[kind] if kind else _as_given
+            converted = _converted(column, converter, schema.column_label(index))
+        values[:, index] = converted
     labels = schema.names or (tuple(names) if names else tuple(range(width)))
     return pd.DataFrame(values, columns=list(labels), copy=False)
+
+
+def _text_column(tokens: list[str | None], kind: str) -> list[Any] | None:
+    """A column of CSV tokens converted in one pass, or None to convert (and check) one by one.
+
+    Gives the same values as the per-value converters, for the common case only: a column whose
+    tokens all have the plain form of its type. Anything else takes the per-value path, which
+    also names the row of a bad value.
+    """
+    if kind == "str":
+        return [MISSING if token is None else token for token in tokens]
+    if kind == "bool":
+        try:
+            return [BOOLEAN_TOKENS[token] for token in tokens]
+        except KeyError:
+            return None
+    present = [token for token in tokens if token is not None]
+    lines = "\n".join(present)
+    if lines.count("\n") != max(len(present) - 1, 0):  # a quoted line end inside a token
+        return None
+    if kind == "int" and INTEGER_LINES.fullmatch(lines):
+        return [MISSING if token is None else int(token) for token in tokens]
+    if kind == "float" and PLAIN_DECIMAL_LINES.fullmatch(lines):
+        return [MISSING if token is None else float(token) for token in tokens]
+    return None
 
 
 def _converted(column: Sequence[Any], converter: Callable[[Any], Any], label: str) -> list[Any]:
@@ -144,7 +180,10 @@ def _parse_number(token: str) -> int | float:
 
 
 def _to_float(value: Any) -> Any:
-    return float(_to_number(value))
+    try:
+        return float(_to_number(value))
+    except OverflowError:
+        raise _BadValue(value, "a finite number") from None
 
 
 def _to_bool(value: Any) -> Any:

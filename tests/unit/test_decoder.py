@@ -191,3 +191,34 @@ def test_batches_of_several_requests_concatenate_in_order():
     assert rows(together.frame) == rows(first.frame) + rows(second.frame)
     assert list(together.frame.index) == [0, 1, 2]
     assert Batch.concat([first]) is first
+
+
+TOKENS = {
+    "int": ["007", "+1", "-0", "42", None, "1.5", " 3", "1_000", "١٢", "1\n2", "9" * 40],
+    "float": ["1.", ".5", "+.5", "-2.25", "12", None, "1e5", "1e999", "nan", " 1.5", "9" * 400],
+    "bool": ["TRUE", "false", "True", None, "maybe", "1"],
+    "str": ["Austin", None, "", "a\nb"],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TOKENS))
+def test_whole_column_conversion_gives_what_the_per_value_converters_give(kind):
+    """The one-pass path for CSV columns may decline, but never differs from the checked path."""
+    from handler.frame import CONVERTERS, _converted, _text_column
+
+    tokens = TOKENS[kind]
+    for size in range(1, len(tokens) + 1):
+        for start in range(len(tokens) - size + 1):
+            column = [None if t == "" else t for t in tokens[start : start + size]]
+            fast = _text_column(column, kind)
+            if fast is None:
+                continue
+            slow = _converted(column, CONVERTERS[kind], "column")
+            assert [type(v) for v in fast] == [type(v) for v in slow], column
+            assert [repr(v) for v in fast] == [repr(v) for v in slow], column
+
+
+def test_a_number_beyond_float_range_is_a_bad_value_not_a_crash():
+    body = f"42,Austin,TRUE,{'9' * 400}\n".encode()
+    with pytest.raises(BadRequest, match=r"column 'CLTV' \(row 1\): expected a finite number"):
+        decode(body, CSV, TYPED)
