@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
+import time
 from typing import Any
 
 from sagemaker_inference.default_handler_service import DefaultHandlerService
@@ -22,6 +24,7 @@ from handler.settings import Settings
 from handler.transformer import AutoAITransformer
 
 LOGGER = logging.getLogger(__name__)
+OUTPUT_GRACE_SECONDS = 0.5
 
 
 class HandlerService(DefaultHandlerService):
@@ -52,5 +55,8 @@ def _load(service: HandlerService, context: Any) -> None:
         service.initialize(context)
     except Exception as error:
         LOGGER.error("model %s cannot load from %s: %s", context.model_name, model_dir, error)
+        # MMS stops reading a worker's output as soon as the worker dies: let it read this line.
+        sys.stdout.flush()
+        time.sleep(OUTPUT_GRACE_SECONDS)
         raise
     LOGGER.info("model %s loaded from %s", context.model_name, model_dir)
