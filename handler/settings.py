@@ -33,10 +33,10 @@ MAX_PORT = 32766  # Multi Model Server refuses ports from 32767 up
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MAX_PAYLOAD_IN_MB = 6
 DEFAULT_LOG_LEVEL = "INFO"
-# Concurrent requests scored in one pipeline call; a worker waits at most this long for more
-# when its queue runs dry (a lone request on an idle server waits no longer than that).
+# Concurrent requests scored in one pipeline call, and how long a worker waits for more when its
+# queue runs dry: 0 takes what is queued and never waits (a lone request is scored at once).
 DEFAULT_BATCH_SIZE = 32
-DEFAULT_MAX_BATCH_DELAY_MS = 1
+DEFAULT_MAX_BATCH_DELAY_MS = 0
 MAX_BATCH_SIZE = 1024
 MAX_BATCH_DELAY_MS_LIMIT = 10_000
 

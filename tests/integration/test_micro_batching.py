@@ -88,7 +88,7 @@ def test_concurrent_requests_of_every_kind_are_each_answered_as_if_alone(classif
         if "requests in one pipeline call" in line
     ]
     assert batched and max(batched) > 2, "no requests were scored together"
-    assert "micro-batching model model: batch_size 32, max_batch_delay 1 ms" in debug_server.log()
+    assert "micro-batching model model: batch_size 32, max_batch_delay 0 ms" in debug_server.log()
     assert "Worker died" not in debug_server.log()
 
 

@@ -15,7 +15,7 @@ def test_defaults(monkeypatch):
     assert (settings.max_payload_mb, settings.log_level) == (6, "INFO")
     assert settings.default_accept is None and settings.output_fields is None
     assert settings.multi_model is False
-    assert (settings.batch_size, settings.max_batch_delay_ms) == (32, 1)
+    assert (settings.batch_size, settings.max_batch_delay_ms) == (32, 0)
 
 
 @pytest.mark.parametrize(

@@ -9,27 +9,36 @@ import com.amazonaws.ml.mms.util.messages.ModelWorkerResponse;
 import com.amazonaws.ml.mms.util.messages.Predictions;
 import com.amazonaws.ml.mms.util.messages.RequestInput;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Gathers a worker's next batch of jobs and hands their answers back, with batches capped by the
- * bytes of their request bodies as well as by count.
+ * bytes of their request bodies as well as by count, and filled without waiting.
  *
  * <p>The class of this name in multi-model-server 1.1.11 caps a batch by count only, and the
  * first worker to poll takes every job already queued. Concurrent large requests (batch transform
  * sends as many at once as there are workers) then all go to one worker while the others idle.
  * Here, once a batch holds {@code max_batch_bytes} (an MMS config property) of request bodies,
  * the jobs after it go back to the front of the queue, in order, for the next worker; a batch
- * always takes its first job. The rest is MMS's behaviour: a load command travels alone, each
- * prediction answers its own job, and a failed batch fails (or requeues) all of its jobs. MMS's
- * launcher puts its working directory first on the Java class path; `serve` places this class
- * there, ahead of the jar's.
+ * always takes its first job.
+ *
+ * <p>MMS's {@code Model.pollBatch} waits up to the model's batch delay for each further job, and
+ * with a delay of 0 stops at two jobs. With a delay of 0, this class then also takes the jobs
+ * already queued, up to the batch size: a lone request never waits, and under load a batch holds
+ * whatever queued while the workers were busy. (The queue is read through reflection on
+ * {@code Model}'s private job table; if that fails, batching stays MMS's.)
+ *
+ * <p>The rest is MMS's behaviour: a load command travels alone, each prediction answers its own
+ * job, and a failed batch fails (or requeues) all of its jobs. MMS's launcher puts its working
+ * directory first on the Java class path; `serve` places this class there, ahead of the jar's.
  */
 public class BatchAggregator {
     private static final Logger LOGGER = LoggerFactory.getLogger(BatchAggregator.class);
@@ -38,10 +47,12 @@ public class BatchAggregator {
     private final Model model;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final long maxBatchBytes;
+    private final LinkedBlockingDeque<Job> queue;
 
     public BatchAggregator(Model model) {
         this.model = model;
         this.maxBatchBytes = maxBatchBytes();
+        this.queue = dataQueue(model);
     }
 
     public BaseModelRequest getRequest(String threadName, WorkerState state)
@@ -49,6 +60,9 @@ public class BatchAggregator {
         jobs.clear();
         long wait = state == WorkerState.WORKER_MODEL_LOADED ? 0L : Long.MAX_VALUE;
         model.pollBatch(threadName, wait, jobs);
+        if (model.getMaxBatchDelay() == 0) {
+            takeQueued();
+        }
         requeueBeyondByteCap();
         ModelInferenceRequest request = new ModelInferenceRequest(model.getModelName());
         for (Job job : jobs.values()) {
@@ -117,6 +131,33 @@ public class BatchAggregator {
         if (!jobs.isEmpty()) {
             jobs.clear();
             LOGGER.error("Not all jobs get response.");
+        }
+    }
+
+    /** Adds the jobs already queued to the batch, up to the batch size, without waiting. */
+    private void takeQueued() {
+        if (jobs.isEmpty() || jobs.values().iterator().next().isControlCmd()) {
+            return;
+        }
+        while (queue != null && jobs.size() < model.getBatchSize()) {
+            Job job = queue.pollFirst();
+            if (job == null) {
+                return;
+            }
+            jobs.put(job.getJobId(), job);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static LinkedBlockingDeque<Job> dataQueue(Model model) {
+        try {
+            Field table = Model.class.getDeclaredField("jobsDb");
+            table.setAccessible(true);
+            return ((Map<String, LinkedBlockingDeque<Job>>) table.get(model))
+                    .get(Model.DEFAULT_DATA_QUEUE);
+        } catch (ReflectiveOperationException | RuntimeException error) {
+            LOGGER.warn("cannot read the job queue, batches wait as MMS's do: {}", error.toString());
+            return null;
         }
     }
 
