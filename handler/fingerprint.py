@@ -66,7 +66,7 @@ class Fingerprint:
 def read_fingerprint(path: Path) -> Fingerprint:
     """The library versions and packages recorded in a pickle or joblib file."""
     try:
-        with _open(path) as stream:
+        with open_decompressed(path) as stream:
             content = stream.read()
     except (OSError, EOFError, zlib.error, lzma.LZMAError) as error:
         raise ModelLoadError(f"cannot read {path}: {error}") from None
@@ -113,7 +113,7 @@ def check_runtime(path: Path) -> Fingerprint:
     )
 
 
-def _open(path: Path) -> IO[bytes]:
+def open_decompressed(path: Path) -> IO[bytes]:
     """The file, through the decompressor its magic bytes name (joblib compresses this way)."""
     with path.open("rb") as probe:
         magic = probe.read(6)

@@ -13,7 +13,6 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 
@@ -24,6 +23,7 @@ from handler.logs import loggers_kept_enabled
 from handler.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
 from handler.model_files import find_pipeline_file, unpack_archive
 from handler.predictions import Predictions
+from handler.safe_pickle import RefusedGlobal, load_pipeline
 
 LOGGER = logging.getLogger(__name__)
 CLASSIFIER_FIELDS = ("predicted_label", "probabilities")
@@ -47,8 +47,12 @@ class AutoAIModel:
         self.schema = _schema(pipeline, metadata)
 
     @classmethod
-    def load(cls, model_dir: Path) -> AutoAIModel:
-        """Unpack, find and load the pipeline in `model_dir`; ModelLoadError says what failed."""
+    def load(cls, model_dir: Path, allow_any_pickle: bool = False) -> AutoAIModel:
+        """Unpack, find and load the pipeline in `model_dir`; ModelLoadError says what failed.
+
+        The pickle is loaded through the allowlist of `handler.safe_pickle` unless
+        `allow_any_pickle`.
+        """
         unpack_archive(model_dir)
         path = find_pipeline_file(model_dir)
         check_runtime(path)
@@ -56,7 +60,9 @@ class AutoAIModel:
         try:
             with warnings.catch_warnings(), loggers_kept_enabled():
                 warnings.simplefilter("ignore")
-                pipeline = joblib.load(path)
+                pipeline = load_pipeline(path, allow_any_global=allow_any_pickle)
+        except RefusedGlobal as error:
+            raise ModelLoadError(f"cannot load {path}: {error}") from None
         except Exception as error:  # unpickling runs arbitrary constructors: any error can come
             raise ModelLoadError(f"cannot load {path}: {type(error).__name__}: {error}") from None
         if not hasattr(pipeline, "predict"):
@@ -90,7 +96,11 @@ class AutoAIModel:
         )
 
 
-def load_and_score(model_dir: Path, output_fields: tuple[str, ...] | None = None) -> AutoAIModel:
+def load_and_score(
+    model_dir: Path,
+    output_fields: tuple[str, ...] | None = None,
+    allow_any_pickle: bool = False,
+) -> AutoAIModel:
     """The model in `model_dir`, loaded and scored once on a sample row, or ModelLoadError.
 
     With metadata the sample is the recorded training row and must score. Without, the sample is
@@ -98,7 +108,7 @@ def load_and_score(model_dir: Path, output_fields: tuple[str, ...] | None = None
     still score real rows, so that only warns.
     """
     started = time.perf_counter()
-    model = AutoAIModel.load(model_dir)
+    model = AutoAIModel.load(model_dir, allow_any_pickle)
     model.output_fields(output_fields)
     loaded = time.perf_counter()
     recorded = model.metadata is not None and model.metadata.sample_row is not None

@@ -19,7 +19,7 @@ def main() -> int:
     try:
         settings = Settings.from_environ()
         configure_logging(settings.log_level)
-        load_and_score(settings.model_dir, settings.output_fields)
+        load_and_score(settings.model_dir, settings.output_fields, settings.allow_any_pickle)
     except (ModelLoadError, SettingsError, InferenceError) as error:
         print(f"serve: cannot serve this model: {error}", file=sys.stderr, flush=True)
         return 1

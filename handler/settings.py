@@ -26,6 +26,7 @@ INFERENCE_OUTPUT = "SAGEMAKER_INFERENCE_OUTPUT"
 MULTI_MODEL = "SAGEMAKER_MULTI_MODEL"
 BATCH_SIZE = "AUTOAI_BATCH_SIZE"
 MAX_BATCH_DELAY_MS = "AUTOAI_MAX_BATCH_DELAY_MS"
+ALLOW_ANY_PICKLE = "AUTOAI_ALLOW_ANY_PICKLE"
 
 DEFAULT_BASE_DIR = "/opt/ml"
 DEFAULT_PORT = 8080
@@ -64,6 +65,7 @@ class Settings:
     multi_model: bool = False
     batch_size: int = DEFAULT_BATCH_SIZE
     max_batch_delay_ms: int = DEFAULT_MAX_BATCH_DELAY_MS
+    allow_any_pickle: bool = False
 
     @property
     def model_dir(self) -> Path:
@@ -111,6 +113,7 @@ class Settings:
                 least=0,
                 most=MAX_BATCH_DELAY_MS_LIMIT,
             ),
+            allow_any_pickle=_boolean(ALLOW_ANY_PICKLE, first(ALLOW_ANY_PICKLE)),
         )
 
 

@@ -24,7 +24,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from handler.errors import ModelLoadError
 from handler.logs import loggers_kept_enabled
+from handler.safe_pickle import load_pipeline
 from training.autoai_pipeline import autoai_pipeline
 from training.layout import TrainingError
 
@@ -271,7 +273,7 @@ def _resume(checkpoints: Path, job: str) -> Best | None:
             return None
         with warnings.catch_warnings(), loggers_kept_enabled():
             warnings.simplefilter("ignore")
-            pipeline = pickle.loads(pipeline_file.read_bytes())
+            pipeline = load_pipeline(pipeline_file)
         return Best(float(state["score"]), pipeline, int(state["trials"]), float(state["seconds"]))
     except (
         OSError,
@@ -280,6 +282,7 @@ def _resume(checkpoints: Path, job: str) -> Best | None:
         pickle.UnpicklingError,
         AttributeError,
         ImportError,
+        ModelLoadError,
     ) as error:
         LOGGER.warning("ignoring unreadable checkpoint in %s: %s", checkpoints, error)
         return None

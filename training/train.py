@@ -63,7 +63,7 @@ def train() -> int:
         return 2
     layout = TrainingLayout(settings.base_dir)
     try:
-        run(layout)
+        run(layout, allow_any_pickle=settings.allow_any_pickle)
     except (TrainingError, ModelLoadError) as error:
         return fail(layout, str(error))
     except Exception as error:
@@ -72,7 +72,7 @@ def train() -> int:
     return 0
 
 
-def run(layout: TrainingLayout) -> None:
+def run(layout: TrainingLayout, allow_any_pickle: bool = False) -> None:
     hyperparameters = Hyperparameters.parse(layout.hyperparameters())
     channel = training_channel(layout)
     files = data_files(channel)
@@ -94,7 +94,8 @@ def run(layout: TrainingLayout) -> None:
     ):
         model = None
         if mode in ("import", "refit"):
-            model = load_and_score(_pipeline_dir(channel, Path(scratch)))
+            pipeline_dir = _pipeline_dir(channel, Path(scratch))
+            model = load_and_score(pipeline_dir, allow_any_pickle=allow_any_pickle)
         if mode == "import":
             import_pipeline(model, layout, hyperparameters, Path(staging))
         else:

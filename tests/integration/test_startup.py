@@ -40,6 +40,22 @@ def test_a_model_that_cannot_load_stops_serve_naming_file_and_cause(tmp_path):
     assert "Multi Model Server starting" not in log
 
 
+def test_a_pickle_that_runs_a_command_is_refused_before_it_runs(tmp_path):
+    witness = tmp_path / "ran"
+    # GLOBAL posix.system, called with one argument: what `os.system` pickles as
+    payload = (
+        b"\x80\x04cposix\nsystem\n\x8c" + bytes([len(f"touch {witness}")])
+        + f"touch {witness}".encode() + b"\x85R."
+    )  # fmt: skip
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "auto-ai-pipeline.pickle").write_bytes(payload)
+    code, log = serve_until_exit(tmp_path, tmp_path)
+    assert code != 0
+    assert "the pickle calls posix.system" in log
+    assert "AUTOAI_ALLOW_ANY_PICKLE=true" in log
+    assert not witness.exists()
+
+
 def test_an_empty_model_dir_names_what_was_found(tmp_path):
     (tmp_path / "model").mkdir()
     (tmp_path / "model" / "README.txt").write_text("nothing here")
