@@ -39,6 +39,12 @@ PLUGINS_DIR = PROJECT_ROOT / "build" / "plugins"
 MMS_FIXES = "mms-fixes"
 # A small container: a modest heap, one GC thread, and no JIT tiers beyond C1 for a short start.
 JVM_ARGS = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+UseContainerSupport"
+# A multi-model endpoint's load call takes URLs too, which MMS would download (and run the handler
+# code of): its HTTP(S) goes to a closed port on loopback instead, for every host.
+NO_DOWNLOADS = (
+    " -Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=9 -Dhttps.proxyHost=127.0.0.1"
+    " -Dhttps.proxyPort=9 -Dhttp.nonProxyHosts=proxy.invalid"
+)
 MMS_LOG_LEVELS = {
     "DEBUG": "debug",
     "INFO": "info",
@@ -58,8 +64,9 @@ def mms_properties(settings: Settings, run_dir: Path) -> str:
             inference_address if settings.multi_model else f"unix:{run_dir / MANAGEMENT_SOCKET}"
         ),
         "use_native_io": "true",
-        # SageMaker names an MME model by its absolute path, which MMS resolves inside the store.
-        "model_store": "/" if settings.multi_model else str(settings.model_dir.parent),
+        "model_store": str(
+            mme_store(run_dir) if settings.multi_model else settings.model_dir.parent
+        ),
         "default_service_handler": HANDLER_SERVICE,
         "default_workers_per_model": str(settings.workers),
         "default_response_timeout": str(settings.timeout_seconds),
@@ -67,12 +74,31 @@ def mms_properties(settings: Settings, run_dir: Path) -> str:
         "max_response_size": str(2 * max_bytes),
         "decode_input_request": "false",
         "async_logging": "true",
-        "vmargs": JVM_ARGS,
+        "vmargs": JVM_ARGS + (NO_DOWNLOADS if settings.multi_model else ""),
         "max_batch_bytes": str(MAX_BATCH_BYTES),
     }
     if PLUGINS_DIR.is_dir():
         properties["plugins_path"] = str(PLUGINS_DIR)
     return "".join(f"{key}={value}\n" for key, value in properties.items())
+
+
+def mme_store(run_dir: Path) -> Path:
+    """The model store of a multi-model endpoint (see `make_mme_store`)."""
+    return run_dir / "store"
+
+
+def make_mme_store(settings: Settings, run_dir: Path) -> Path:
+    """A store in which only the models dir can be found, at its own absolute path.
+
+    SageMaker names a model to load by its absolute path (`/opt/ml/models/<name>/model`), which
+    MMS resolves inside its store (refusing `..`). This store holds one link, at the models
+    dir's path, to the models dir, so any other path is "not found in model store".
+    """
+    store = mme_store(run_dir)
+    link = store / settings.models_dir.relative_to(settings.models_dir.anchor)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(settings.models_dir, target_is_directory=True)
+    return store
 
 
 def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
@@ -95,7 +121,7 @@ def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
             "--log-config", str(LOG_CONFIG),
         ]  # fmt: skip
         if settings.multi_model:
-            command += ["--model-store", "/"]
+            command += ["--model-store", str(make_mme_store(settings, run_dir))]
         else:
             model_dir = settings.model_dir
             models = f"{MODEL_NAME}={model_dir.name}"

@@ -5,8 +5,12 @@ kinds, and the worker processes in the process table."""
 from __future__ import annotations
 
 import csv
+import functools
+import http.server
 import io
 import shutil
+import socket
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -222,3 +226,46 @@ def test_a_url_outside_any_model_dir_is_not_found(mme, models_root):
 def test_the_server_log_has_one_line_per_event(mme):
     for line in mme.log().splitlines():
         assert not line.startswith((" ", "\t", "Traceback")), line
+
+
+def test_only_the_models_dir_can_be_loaded_from(mme, models_root, tmp_path):
+    outside = tmp_path / "outside" / "model"
+    shutil.copytree(models_root / "models" / "classifier" / "model", outside)
+    for url in (str(outside), str(models_root / "models" / ".." / "models" / "lale" / "model")):
+        response = requests.post(
+            f"{mme.url}/models", json={"model_name": "outside", "url": url}, timeout=60
+        )
+        assert response.status_code == 404, response.text
+
+
+def outward_address() -> str:
+    """This machine's address on its outward interface (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))
+        return probe.getsockname()[0]
+
+
+def test_models_are_not_downloaded_from_urls(mme, models_root, tmp_path):
+    requested = []
+
+    class Recorder(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            requested.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *arguments):
+            pass
+
+    address = outward_address()
+    assert not address.startswith("127."), "no outward interface to test with"
+    handler = functools.partial(Recorder, directory=str(models_root / "models" / "classifier"))
+    with http.server.ThreadingHTTPServer(("0.0.0.0", 0), handler) as web:
+        threading.Thread(target=web.serve_forever, daemon=True).start()
+        url = f"http://{address}:{web.server_address[1]}/model/model.pickle"
+        response = requests.post(
+            f"{mme.url}/models", json={"model_name": "web", "url": url}, timeout=60
+        )
+        web.shutdown()
+    assert response.status_code == 400, response.text
+    assert "Failed to download model" in response.text
+    assert requested == []
