@@ -123,6 +123,8 @@ def _parse_json(text: str, where: str) -> Any:
         return json.loads(text, parse_constant=_reject_constant)
     except ValueError as error:
         raise BadRequest(f"{where} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise BadRequest(f"{where} nests arrays or objects too deeply") from None
 
 
 def _reject_constant(token: str) -> None:

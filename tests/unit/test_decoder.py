@@ -222,3 +222,10 @@ def test_a_number_beyond_float_range_is_a_bad_value_not_a_crash():
     body = f"42,Austin,TRUE,{'9' * 400}\n".encode()
     with pytest.raises(BadRequest, match=r"column 'CLTV' \(row 1\): expected a finite number"):
         decode(body, CSV, TYPED)
+
+
+@pytest.mark.parametrize("content_type", [JSON, JSONLINES])
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"a":' * 50_000])
+def test_deeply_nested_json_is_a_bad_request(content_type, body):
+    with pytest.raises(BadRequest, match="nests arrays or objects too deeply"):
+        decode(body, content_type, TYPED)

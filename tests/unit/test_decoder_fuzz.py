@@ -1,0 +1,106 @@
+"""Property-based: whatever the body, every decoder either decodes it or refuses it with a 4xx."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from handler import media_types
+from handler.decoder import decode
+from handler.encoder import encode
+from handler.errors import InferenceError
+from handler.frame import Schema
+from handler.model import AutoAIModel
+
+TYPED = Schema(
+    width=4, names=("AGE", "CITY", "OWNS_HOME", "CLTV"), types=("int", "str", "bool", "float")
+)
+SCHEMAS = (TYPED, Schema(width=4), Schema())
+CONTENT_TYPES = (media_types.CSV, media_types.JSON, media_types.JSONLINES)
+EXAMPLES = 300
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+)
+rows = st.lists(scalars, min_size=0, max_size=6)
+
+
+def decodes_or_refuses(body: bytes, content_type: str, schema: Schema) -> None:
+    try:
+        batch = decode(body, content_type, schema)
+    except InferenceError as error:
+        assert 400 <= error.status_code < 500
+        assert "\n" not in error.message  # one line a client can act on
+        return
+    assert len(batch.frame) > 0
+    if schema.width:
+        assert batch.frame.shape[1] == schema.width
+
+
+@pytest.mark.parametrize("content_type", CONTENT_TYPES)
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(body=st.binary(max_size=300), schema=st.sampled_from(SCHEMAS))
+def test_arbitrary_bytes(content_type, body, schema):
+    decodes_or_refuses(body, content_type, schema)
+
+
+@pytest.mark.parametrize("content_type", CONTENT_TYPES)
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    body=st.text(alphabet=st.sampled_from(',"\n\r []{}:0123456789.eE+-aNnTtrue '), max_size=200),
+    schema=st.sampled_from(SCHEMAS),
+)
+def test_arbitrary_text_made_of_the_formats_own_characters(content_type, body, schema):
+    decodes_or_refuses(body.encode(), content_type, schema)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(values=st.lists(rows, min_size=0, max_size=5), schema=st.sampled_from(SCHEMAS))
+def test_valid_looking_json_rows(values, schema):
+    for document in (values, {"instances": values}, {"input_data": [{"values": values}]}):
+        decodes_or_refuses(json.dumps(document).encode(), media_types.JSON, schema)
+    lines = "\n".join(json.dumps(row) for row in values)
+    decodes_or_refuses(lines.encode(), media_types.JSONLINES, schema)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(values=st.lists(rows, min_size=0, max_size=5), schema=st.sampled_from(SCHEMAS))
+def test_valid_looking_csv_rows(values, schema):
+    text = "\n".join(",".join("" if v is None else str(v) for v in row) for row in values)
+    decodes_or_refuses(text.encode(), media_types.CSV, schema)
+
+
+@pytest.fixture(scope="module")
+def model(classifier):
+    return AutoAIModel.load(classifier.model_dir)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(values=st.lists(st.lists(scalars, min_size=35, max_size=35), min_size=1, max_size=3))
+def test_rows_of_the_right_width_score_or_are_refused(model, values):
+    """The whole path on a real pipeline: decode, predict, encode; never anything but a 4xx."""
+    from handler.inference_handler import INPUT_ERRORS
+
+    body = json.dumps(values).encode()
+    try:
+        batch = decode(body, media_types.JSON, model.schema)
+    except InferenceError as error:
+        assert 400 <= error.status_code < 500
+        return
+    try:
+        predictions = model.predict(batch.frame)
+    except INPUT_ERRORS:
+        return  # answered as a 400 by the inference handler
+    answer = encode(predictions, media_types.CSV, model.output_fields(None)).decode()
+    assert answer.count("\n") == len(values)
