@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Union
@@ -54,6 +55,7 @@ class AutoAITransformer(Transformer):
         self._transform_fn = self._default_transform_fn
 
     def transform(self, data: list[dict], context: Any) -> list[bytes | str]:
+        started = time.perf_counter()
         model_dir = context.system_properties.get("model_dir")
         self.validate_and_initialize(model_dir=model_dir, context=context)
         answers: list[bytes | str] = [b""] * len(data)
@@ -72,6 +74,8 @@ class AutoAITransformer(Transformer):
                 answers[item.index] = _refusal(context, item.index, error)
                 continue
             context.set_response_content_type(item.index, item.accept)
+        if LOGGER.isEnabledFor(logging.DEBUG):
+            _log_answers(context, len(data), started)
         return answers
 
     def _decode(self, index: int, request: dict, context: Any) -> Decoded:
@@ -132,15 +136,39 @@ def _body(request: dict) -> bytes:
 def _refusal(context: Any, index: int, error: Exception) -> str:
     """The answer for a request that failed: its status, and a one-line reason."""
     if isinstance(error, InferenceError):
-        LOGGER.debug("request refused with %d: %s", error.status_code, error.message)
+        LOGGER.debug(
+            "request %s refused with %d: %s",
+            _request_id(context, index),
+            error.status_code,
+            error.message,
+        )
         return _error_response(context, index, error.status_code, error.message)
-    LOGGER.error("request failed", exc_info=error)
+    LOGGER.error("request %s failed", _request_id(context, index), exc_info=error)
     return _error_response(
         context,
         index,
         HTTPStatus.INTERNAL_SERVER_ERROR,
         "internal error while scoring: see the server log",
     )
+
+
+def _log_answers(context: Any, count: int, started: float) -> None:
+    """One DEBUG line per request: its id, status and the time this worker spent on its batch."""
+    milliseconds = (time.perf_counter() - started) * 1000
+    for index in range(count):
+        status, _phrase = context.get_response_status(index)
+        LOGGER.debug(
+            "request %s answered %s in %.1f ms (batch of %d)",
+            _request_id(context, index),
+            status or HTTPStatus.OK.value,
+            milliseconds,
+            count,
+        )
+
+
+def _request_id(context: Any, index: int) -> str:
+    request_ids = getattr(context, "request_ids", None) or {}
+    return str(request_ids.get(index, "?"))
 
 
 def _error_response(context: Any, index: int, status: int, message: str) -> str:

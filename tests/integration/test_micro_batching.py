@@ -4,6 +4,7 @@ if alone, a bad request in a batch refused on its own."""
 from __future__ import annotations
 
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -90,6 +91,12 @@ def test_concurrent_requests_of_every_kind_are_each_answered_as_if_alone(classif
     assert batched and max(batched) > 2, "no requests were scored together"
     assert "micro-batching model model: batch_size 32, max_batch_delay 0 ms" in debug_server.log()
     assert "Worker died" not in debug_server.log()
+    # at DEBUG, one line per request with its id, status and time
+    uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    log = debug_server.log()
+    assert len(re.findall(rf"request {uuid} answered 200 in [0-9.]+ ms", log)) >= ROUNDS // 2
+    assert re.search(rf"request {uuid} answered 415 in", log)
+    assert re.search(rf"request {uuid} refused with 400: expected 35 columns", log)
 
 
 def test_batching_off_scores_one_request_at_a_time(classifier, tmp_path):
