@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.pipeline import Pipeline
 
 from training.autoai_pipeline import autoai_pipeline, feature_types
 from training.export import save_model
@@ -43,6 +45,22 @@ def customers_as_read(rows: int, seed: int, directory: Path) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
+class FailsOnCity(BaseEstimator, TransformerMixin):
+    """A user's own pipeline step that raises on rows of one city (for the fault tests)."""
+
+    def __init__(self, column: int = 0, city: str = ""):
+        self.column = column
+        self.city = city
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        if (X[:, self.column] == self.city).any():
+            raise RuntimeError(f"pipeline step refused city {self.city}")
+        return X
+
+
 def train(
     directory: Path,
     flavour: str = "sklearn",
@@ -50,13 +68,20 @@ def train(
     metadata: bool = True,
     pickle_name: str = "model.pickle",
     rows: int = 300,
+    faulty_city: str | None = None,
 ) -> TrainedModel:
-    """Fit an AutoAI-shaped pipeline and write it into `directory/model` (with or without metadata)."""
+    """Fit an AutoAI-shaped pipeline and write it into `directory/model` (with or without metadata).
+
+    With `faulty_city`, a `FailsOnCity` step goes first (a pickle the allowlist refuses).
+    """
     data = customers_as_read(rows + 40, seed=11, directory=directory)
     target = REGRESSION_TARGET if regression else TARGET
     features = data.drop(columns=[TARGET, REGRESSION_TARGET] if regression else [TARGET])
     types = feature_types(features)
     pipeline = autoai_pipeline(types, _estimator(flavour, regression), flavour=flavour)
+    if faulty_city is not None:
+        guard = FailsOnCity(list(features.columns).index("CITY"), faulty_city)
+        pipeline = Pipeline([("guard", guard), *pipeline.steps])
     train_rows = features.iloc[:rows]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
