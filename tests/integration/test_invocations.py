@@ -160,6 +160,14 @@ def test_accept(request_type, accept, expected_type, server, classifier):
         ('{"input_data":[{"fields":["AGE"],"values":[[1]]}]}', "application/json", None, 400,
          "missing field 'CUSTOMER_ID'"),
         (b"\xff\xfe", "text/csv", None, 400, "not valid UTF-8"),
+        ("[" * 100_000, "application/json", None, 400, "nests arrays or objects too deeply"),
+        ('{"a":' * 50_000, "application/jsonlines", None, 400, "too deeply"),
+        ("\n" * 1_000_000, "text/csv", None, 400, "holds no rows"),
+        ("\n" * 1_000_000, "application/jsonlines", None, 400, "non-empty list of rows"),
+        ("[[NaN, 1]]", "application/json", None, 400, "NaN is not a JSON number"),
+        ("[[Infinity, 1]]", "application/json", None, 400, "Infinity is not a JSON number"),
+        ("1,2\n1,2,3\n", "text/csv", None, 400, r"expected 35 columns, got 2 \(row 1\)"),
+        ("[[1, [2]]]", "application/json", None, 400, "expected 35 columns"),
     ],
 )  # fmt: skip
 def test_errors_carry_their_status_and_one_line(
@@ -170,6 +178,9 @@ def test_errors_carry_their_status_and_one_line(
     assert response.text.count("\n") == 1
     assert "Traceback" not in response.text
     assert __import__("re").search(message, response.text), response.text
+    # and the server is unharmed
+    assert server.invoke("1,2\n", "text/csv").status_code == 400
+    assert requests.get(f"{server.url}/ping", timeout=10).status_code == 200
 
 
 def test_bad_value_names_column_and_row(server, classifier):
