@@ -39,12 +39,6 @@ PLUGINS_DIR = PROJECT_ROOT / "build" / "plugins"
 MMS_FIXES = "mms-fixes"
 # A small container: a modest heap, one GC thread, and no JIT tiers beyond C1 for a short start.
 JVM_ARGS = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+UseContainerSupport"
-# A multi-model endpoint's load call takes URLs too, which MMS would download (and run the handler
-# code of): its HTTP(S) goes to a closed port on loopback instead, for every host.
-NO_DOWNLOADS = (
-    " -Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=9 -Dhttps.proxyHost=127.0.0.1"
-    " -Dhttps.proxyPort=9 -Dhttp.nonProxyHosts=proxy.invalid"
-)
 MMS_LOG_LEVELS = {
     "DEBUG": "debug",
     "INFO": "info",
@@ -74,7 +68,7 @@ def mms_properties(settings: Settings, run_dir: Path) -> str:
         "max_response_size": str(2 * max_bytes),
         "decode_input_request": "false",
         "async_logging": "true",
-        "vmargs": JVM_ARGS + (NO_DOWNLOADS if settings.multi_model else ""),
+        "vmargs": JVM_ARGS,
         "max_batch_bytes": str(MAX_BATCH_BYTES),
     }
     if PLUGINS_DIR.is_dir():

@@ -38,5 +38,4 @@ def test_multi_model_config():
     assert config["inference_address"] == "http://0.0.0.0:9090"
     assert config["management_address"] == "http://0.0.0.0:9090"
     assert config["model_store"] == "/run/x/store"
-    assert "-Dhttp.proxyHost=127.0.0.1" in config["vmargs"]
     assert config["default_service_handler"] == HANDLER_SERVICE
