@@ -1,10 +1,12 @@
-"""Micro-batching for the model a single-model server names at start-up.
+"""Micro-batching for the models MMS registers with a batch size of 1.
 
 Multi Model Server gathers concurrent requests to a model into one call to a worker, up to the
 model's batch size, waiting at most its batch delay for more when the queue runs dry. It takes
-both only from its registration API and gives a model named at start-up a batch size of 1, so
-once MMS answers on its (private) management socket, `serve` sets them through our plugin,
-`PUT /batching`. Until then requests are served one at a time, as before.
+both only from its registration API, and gives 1 to the model named at start-up and to the models
+SageMaker loads on a multi-model endpoint. So our plugin `PUT /batching` sets them afterwards:
+`serve` does it for the single model once MMS answers on its (private) management socket, and
+each worker of a multi-model endpoint does it for its own model as it loads (the management API
+is on the inference port there). Until then requests are served one at a time.
 """
 
 from __future__ import annotations
@@ -51,18 +53,11 @@ def start_configuring(settings: Settings, socket_path: Path, model: str) -> thre
 
 def configure_batching(settings: Settings, socket_path: Path, model: str) -> bool:
     """Set `model`'s batch size and delay once MMS has registered it; whether that worked."""
-    query = urlencode(
-        {
-            "model": model,
-            "batch_size": settings.batch_size,
-            "max_batch_delay": settings.max_batch_delay_ms,
-        }
-    )
     deadline = time.monotonic() + START_DEADLINE_SECONDS
     last = "the management socket never appeared"
     while time.monotonic() < deadline:
         try:
-            status, body = _put(socket_path, f"/batching?{query}")
+            status, body = _put(UnixHTTPConnection(socket_path), _path(settings, model))
         except OSError as error:
             last = str(error)
         else:
@@ -77,8 +72,32 @@ def configure_batching(settings: Settings, socket_path: Path, model: str) -> boo
     return False
 
 
-def _put(socket_path: Path, path: str) -> tuple[int, str]:
-    connection = UnixHTTPConnection(socket_path)
+def request_batching(settings: Settings, model: str) -> bool:
+    """From a worker of a multi-model endpoint: set its model's batching; whether that worked."""
+    connection = http.client.HTTPConnection("127.0.0.1", settings.port, timeout=10)
+    try:
+        status, body = _put(connection, _path(settings, model))
+    except OSError as error:
+        status, body = 0, str(error)
+    if status == 200:
+        LOGGER.info("micro-batching %s", body)
+        return True
+    LOGGER.warning("model %s is scored one request at a time: %s %s", model, status, body)
+    return False
+
+
+def _path(settings: Settings, model: str) -> str:
+    query = urlencode(
+        {
+            "model": model,
+            "batch_size": settings.batch_size,
+            "max_batch_delay": settings.max_batch_delay_ms,
+        }
+    )
+    return f"/batching?{query}"
+
+
+def _put(connection: http.client.HTTPConnection, path: str) -> tuple[int, str]:
     try:
         connection.request("PUT", path)
         response = connection.getresponse()

@@ -127,6 +127,13 @@ def test_loaded_models_are_listed_and_described(loaded):
     assert all(w["status"] == "READY" for w in workers)
 
 
+def test_each_loaded_model_gets_micro_batching(loaded):
+    """SageMaker's load call registers a batch size of 1; each model's workers set ours."""
+    for name in ("classifier", "lale", "regressor"):
+        assert f"micro-batching model {name}: batch_size 32, max_batch_delay 0 ms" in loaded.log()
+        assert requests.get(f"{loaded.url}/models/{name}", timeout=10).json()["batchSize"] == 32
+
+
 def test_loading_a_loaded_model_again_is_a_conflict(loaded, models_root):
     assert load(loaded, "classifier", models_root).status_code == 409
 
