@@ -13,10 +13,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +30,7 @@ from handler.decoder import decode
 from handler.encoder import encode
 from handler.media_types import CSV
 from handler.model import AutoAIModel
+from tests.serving import free_port
 from training.sample_data import TARGET, demand_response_customers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,7 +154,7 @@ def _in_process(model: AutoAIModel, payloads: dict[int, bytes], seconds: int) ->
 
 
 def _start_ours(workers: int, work: Path) -> Server:
-    port = _free_port()
+    port = free_port()
     environment = dict(
         os.environ,
         SAGEMAKER_BASE_DIR=str(ROOT),
@@ -168,7 +167,7 @@ def _start_ours(workers: int, work: Path) -> Server:
 
 
 def _start_reference(workers: int, work: Path) -> Server:
-    port = _free_port()
+    port = free_port()
     environment = dict(os.environ, MODEL_PATH=str(ROOT / "model" / "model.pickle"))
     environment["PYTHONPATH"] = str(ROOT)
     command = [
@@ -181,14 +180,15 @@ def _start_reference(workers: int, work: Path) -> Server:
 
 def _launch(name: str, command: list[str], environment: dict, port: int, work: Path) -> Server:
     url = f"http://127.0.0.1:{port}"
-    log = (work / f"{name.replace(' ', '-')}.log").open("wb")
+    log_path = work / f"{name.replace(' ', '-')}.log"
     started = time.monotonic()
-    process = subprocess.Popen(
-        command, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     while time.monotonic() - started < START_DEADLINE_SECONDS:
         if process.poll() is not None:
-            raise SystemExit(f"{name} exited with {process.returncode}: see {log.name}")
+            raise SystemExit(f"{name} exited with {process.returncode}: see {log_path}")
         if _healthy(url):
             return Server(name, process, url, time.monotonic() - started)
         time.sleep(0.01)
@@ -202,19 +202,6 @@ def _healthy(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
-
-
-def _free_port() -> int:
-    """A port free now, below 32767 (Multi Model Server's limit)."""
-    for _ in range(200):
-        port = random.randint(20000, 32766)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("0.0.0.0", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit("no free port found")
 
 
 def _check(server: Server, payloads: dict[int, bytes], expected: dict[int, bytes]) -> None:

@@ -110,12 +110,12 @@ def _decode_jsonlines(text: str, schema: Schema) -> Decoded:
     lines = text.split("\n")
     if text.endswith("\n"):
         lines.pop()
-    present = _without_blanks(lines, lambda line: not line.strip())
+    blank_lines = tuple(n for n, line in enumerate(lines) if not line.strip())
     items = [
         _parse_json(line, f"line {n}") for n, line in enumerate(lines, start=1) if line.strip()
     ]
     decoded = _decode_row_list(items, schema, "JSON Lines", row_noun="line")
-    return Decoded(decoded.rows, decoded.names, present.blank_lines)
+    return Decoded(decoded.rows, decoded.names, blank_lines)
 
 
 def _parse_json(text: str, where: str) -> Any:

@@ -7,7 +7,6 @@ One instance serves one model in one MMS worker, so the schema it keeps is that 
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from sagemaker_inference.default_inference_handler import DefaultInferenceHandler
@@ -41,11 +40,10 @@ class AutoAIInferenceHandler(DefaultInferenceHandler):
 
     def default_predict_fn(self, data: Batch, model: AutoAIModel) -> Predictions:
         try:
-            predictions = model.predict(data.frame)
+            return model.predict(data.frame)
         except INPUT_ERRORS as error:
             # The model scored its sample row at start-up, so these come from this input.
             raise BadRequest(f"the pipeline cannot score this input: {error}") from None
-        return dataclasses.replace(predictions, blank_lines=data.blank_lines)
 
     def default_output_fn(self, prediction: Predictions, accept: str) -> bytes:
         return encode(prediction, accept, self._fields)

@@ -93,7 +93,7 @@ class AutoAITransformer(Transformer):
         When the pipeline refuses the combined rows, each request is scored alone, so only the
         requests at fault get an error.
         """
-        outcomes: list[Outcome] = [ValueError("not scored")] * len(decoded)
+        outcomes: dict[int, Outcome] = {}
         groups: dict[tuple, list[int]] = {}
         for position, item in enumerate(decoded):
             groups.setdefault(tuple(item.batch.frame.columns), []).append(position)
@@ -111,7 +111,7 @@ class AutoAITransformer(Transformer):
                 if isinstance(part, Predictions):
                     part = dataclasses.replace(part, blank_lines=batch.blank_lines)
                 outcomes[position] = part
-        return outcomes
+        return [outcomes[position] for position in range(len(decoded))]
 
     def _alone(self, batch: Batch) -> Outcome:
         try:
