@@ -1,0 +1,179 @@
+"""Jobs: a training job (`train` in the container: import, refit or search) and a batch transform.
+
+Local inputs are uploaded under the job's own S3 prefix first. Hyperparameters are checked here
+with the container's own parser, so a typo fails in a second rather than on a training instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from deploy.artifacts import S3Uri, stage
+from deploy.aws import Aws, DeployError, wait_for
+from deploy.hosting import check_name
+from training.hyperparameters import Hyperparameters
+from training.layout import TrainingError
+
+MAX_PAYLOAD_VARIABLE = "SAGEMAKER_MAX_PAYLOAD_IN_MB"
+LARGEST_PAYLOAD_MB = 100  # SageMaker's limit for MaxPayloadInMB
+
+
+@dataclass(frozen=True)
+class Resources:
+    instance_type: str = "ml.m5.large"
+    instance_count: int = 1
+
+
+def train(
+    aws: Aws,
+    name: str,
+    image: str,
+    training: Sequence[str],
+    output: str,
+    hyperparameters: Mapping[str, str] | None = None,
+    validation: Sequence[str] = (),
+    role: str | None = None,
+    environment: Mapping[str, str] | None = None,
+    resources: Resources | None = None,
+    volume_gb: int = 10,
+    max_runtime_seconds: int = 3600,
+    wait: bool = True,
+) -> str:
+    """Runs training job `name`. `training` holds what decides the mode: a pipeline pickle
+    (import), a pickle and data (refit) or data only (search); each entry is an S3 URI or a local
+    file or directory. Returns the model artifact's S3 URI (once the job completes) or, when not
+    waiting, the job's status."""
+    check_name(name, "training job")
+    resources = resources or Resources()
+    hyperparameters = {k: str(v) for k, v in (hyperparameters or {}).items()}
+    try:
+        Hyperparameters.parse(hyperparameters)
+    except TrainingError as error:
+        raise DeployError(str(error)) from None
+    if not training:
+        raise DeployError("the training channel is empty: give a pipeline pickle, data, or both")
+    job_prefix = S3Uri.parse(output).join(name)
+    channels = {"training": training, "validation": validation}
+    input_config = [
+        _channel(channel, _stage_all(aws, sources, job_prefix.join("input", channel)))
+        for channel, sources in channels.items()
+        if sources
+    ]
+    sagemaker = aws.client("sagemaker")
+    sagemaker.create_training_job(
+        TrainingJobName=name,
+        AlgorithmSpecification={"TrainingImage": image, "TrainingInputMode": "File"},
+        RoleArn=aws.role_arn(role),
+        HyperParameters=hyperparameters,
+        InputDataConfig=input_config,
+        OutputDataConfig={"S3OutputPath": str(S3Uri.parse(output).join(""))},
+        ResourceConfig={
+            "InstanceType": resources.instance_type,
+            "InstanceCount": resources.instance_count,
+            "VolumeSizeInGB": volume_gb,
+        },
+        StoppingCondition={"MaxRuntimeInSeconds": max_runtime_seconds},
+        Environment=dict(environment or {}),
+    )
+    if not wait:
+        return sagemaker.describe_training_job(TrainingJobName=name)["TrainingJobStatus"]
+    wait_for(aws, "training_job_completed_or_stopped", TrainingJobName=name)
+    job = _finished(sagemaker.describe_training_job(TrainingJobName=name), "TrainingJobStatus")
+    return job["ModelArtifacts"]["S3ModelArtifacts"]
+
+
+def transform(
+    aws: Aws,
+    name: str,
+    model: str,
+    source: str,
+    output: str,
+    content_type: str = "text/csv",
+    accept: str | None = None,
+    join_input: bool = False,
+    max_payload_mb: int | None = None,
+    max_concurrent: int | None = None,
+    resources: Resources | None = None,
+    wait: bool = True,
+) -> str:
+    """Batch transform job `name`: every line of `source` (an S3 URI, or a local file or
+    directory) scored by `model`, one output line per input line, in `output`. Returns the S3
+    prefix of the results (once the job completes) or, when not waiting, the job's status.
+
+    Left unset, the payload limit and the concurrent requests per instance are what the
+    container's `/execution-parameters` answers (its workers and `SAGEMAKER_MAX_PAYLOAD_IN_MB`).
+    """
+    check_name(name, "transform job")
+    resources = resources or Resources()
+    job_output = S3Uri.parse(output).join(name, "")
+    request = {
+        "TransformJobName": name,
+        "ModelName": model,
+        "BatchStrategy": "MultiRecord",
+        "TransformInput": {
+            "DataSource": {
+                "S3DataSource": {
+                    "S3DataType": "S3Prefix",
+                    "S3Uri": stage(aws, source, S3Uri.parse(output).join(name, "input")),
+                }
+            },
+            "ContentType": content_type,
+            "SplitType": "Line",
+        },
+        "TransformOutput": {"S3OutputPath": str(job_output), "AssembleWith": "Line"},
+        "TransformResources": {
+            "InstanceType": resources.instance_type,
+            "InstanceCount": resources.instance_count,
+        },
+    }
+    if accept:
+        request["TransformOutput"]["Accept"] = accept
+    if join_input:
+        request["DataProcessing"] = {"JoinSource": "Input"}
+    if max_payload_mb is not None:
+        if not 1 <= max_payload_mb <= LARGEST_PAYLOAD_MB:
+            raise DeployError(f"the payload limit must be 1 to {LARGEST_PAYLOAD_MB} MB")
+        request["MaxPayloadInMB"] = max_payload_mb
+        # The container refuses a body over its own limit: raise it to match.
+        request["Environment"] = {MAX_PAYLOAD_VARIABLE: str(max_payload_mb)}
+    if max_concurrent is not None:
+        request["MaxConcurrentTransforms"] = max_concurrent
+    sagemaker = aws.client("sagemaker")
+    sagemaker.create_transform_job(**request)
+    if not wait:
+        return sagemaker.describe_transform_job(TransformJobName=name)["TransformJobStatus"]
+    wait_for(aws, "transform_job_completed_or_stopped", TransformJobName=name)
+    _finished(sagemaker.describe_transform_job(TransformJobName=name), "TransformJobStatus")
+    return str(job_output)
+
+
+def _stage_all(aws: Aws, sources: Sequence[str], prefix: S3Uri) -> str:
+    """One channel's S3 prefix: a single S3 URI as it is, else the files uploaded under `prefix`."""
+    if len(sources) == 1 and sources[0].startswith("s3://"):
+        return sources[0]
+    if any(s.startswith("s3://") for s in sources):
+        raise DeployError("a channel is either one S3 URI or local files, not both")
+    for source in sources:
+        stage(aws, source, prefix)
+    return str(prefix.join(""))
+
+
+def _channel(name: str, uri: str) -> dict:
+    return {
+        "ChannelName": name,
+        "DataSource": {
+            "S3DataSource": {
+                "S3DataType": "S3Prefix",
+                "S3Uri": uri,
+                "S3DataDistributionType": "FullyReplicated",
+            }
+        },
+    }
+
+
+def _finished(description: dict, status_key: str) -> dict:
+    if description[status_key] != "Completed":
+        reason = description.get("FailureReason") or "stopped before it completed"
+        raise DeployError(f"{description[status_key].lower()}: {reason}")
+    return description
