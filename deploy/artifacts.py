@@ -124,6 +124,11 @@ def list_objects(aws: Aws, prefix: str) -> list[str]:
     return [f"s3://{uri.bucket}/{key}" for key in keys]
 
 
+def read_object(aws: Aws, uri: str) -> bytes:
+    location = S3Uri.parse(uri)
+    return aws.client("s3").get_object(Bucket=location.bucket, Key=location.key)["Body"].read()
+
+
 def delete_objects(aws: Aws, prefix: str) -> int:
     """Deletes every object under `prefix` (never a whole bucket); how many there were."""
     if not S3Uri.parse(prefix).key:

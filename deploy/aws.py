@@ -87,11 +87,11 @@ def connect(region: str | None = None, profile: str | None = None) -> Aws:
     return Aws(session)
 
 
-def wait_for(aws: Aws, waiter: str, **resource: str) -> None:
-    """Waits with boto3's waiter; a resource that fails is a `DeployError` with SageMaker's
-    reason."""
+def wait_for(aws: Aws, waiter: str, until: str, **resource: str) -> None:
+    """Waits with boto3's waiter until the resource is `until` (said in the log); a resource that
+    fails is a `DeployError` with SageMaker's reason."""
     name = next(iter(resource.values()))
-    LOGGER.info("%s created; waiting until it is ready (a check every %d s)", name, WAIT_SECONDS)
+    LOGGER.info("%s created; waiting until it is %s (checks every %d s)", name, until, WAIT_SECONDS)
     try:
         aws.client("sagemaker").get_waiter(waiter).wait(
             **resource, WaiterConfig={"Delay": WAIT_SECONDS, "MaxAttempts": WAIT_ATTEMPTS}

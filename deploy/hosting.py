@@ -84,7 +84,7 @@ def create_endpoint(
     )
     sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=name)
     if wait:
-        wait_for(aws, "endpoint_in_service", EndpointName=name)
+        wait_for(aws, "endpoint_in_service", "in service", EndpointName=name)
     return sagemaker.describe_endpoint(EndpointName=name)["EndpointStatus"]
 
 

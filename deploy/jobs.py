@@ -78,7 +78,7 @@ def train(
     )
     if not wait:
         return sagemaker.describe_training_job(TrainingJobName=name)["TrainingJobStatus"]
-    wait_for(aws, "training_job_completed_or_stopped", TrainingJobName=name)
+    wait_for(aws, "training_job_completed_or_stopped", "done", TrainingJobName=name)
     job = _finished(sagemaker.describe_training_job(TrainingJobName=name), "TrainingJobStatus")
     return job["ModelArtifacts"]["S3ModelArtifacts"]
 
@@ -98,15 +98,16 @@ def transform(
     wait: bool = True,
 ) -> str:
     """Batch transform job `name`: every line of `source` (an S3 URI, or a local file or
-    directory) scored by `model`, one output line per input line, in `output`. Returns the S3
-    prefix of the results (once the job completes) or, when not waiting, the job's status.
+    directory, uploaded to `<output>/<name>/input/`) scored by `model`, one output line per input
+    line, in `<output>/<name>/output/`. Returns that prefix (once the job completes) or, when not
+    waiting, the job's status.
 
     Left unset, the payload limit and the concurrent requests per instance are what the
     container's `/execution-parameters` answers (its workers and `SAGEMAKER_MAX_PAYLOAD_IN_MB`).
     """
     check_name(name, "transform job")
     resources = resources or Resources()
-    job_output = S3Uri.parse(output).join(name, "")
+    job_output = S3Uri.parse(output).join(name, "output", "")
     request = {
         "TransformJobName": name,
         "ModelName": model,
@@ -143,7 +144,7 @@ def transform(
     sagemaker.create_transform_job(**request)
     if not wait:
         return sagemaker.describe_transform_job(TransformJobName=name)["TransformJobStatus"]
-    wait_for(aws, "transform_job_completed_or_stopped", TransformJobName=name)
+    wait_for(aws, "transform_job_completed_or_stopped", "done", TransformJobName=name)
     _finished(sagemaker.describe_transform_job(TransformJobName=name), "TransformJobStatus")
     return str(job_output)
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.deployment.moto_server import ACCOUNT, moto_server
@@ -38,3 +42,29 @@ def deploy(aws, capsysbinary):
         return status, out.decode(), err.decode()
 
     return run
+
+
+DOCKER = """#!{python}
+import json, os, sys
+args = sys.argv[1:]
+stdin = sys.stdin.read() if "--password-stdin" in args else None
+with open(os.environ["DOCKER_LOG"], "a") as log:
+    log.write(json.dumps({{"args": args, "stdin": stdin}}) + "\\n")
+print("docker says: " + " ".join(args[:1]))  # docker's own output must not reach stdout
+"""
+
+
+@pytest.fixture
+def docker_log(tmp_path) -> Path:
+    """Where a stand-in `docker` in `tmp_path/bin` records each call (arguments, and stdin for a
+    login): no Docker engine runs on the machines this is tested on. Put that dir first on PATH."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    docker = bin_dir / "docker"
+    docker.write_text(DOCKER.format(python=sys.executable))
+    docker.chmod(0o755)
+    return tmp_path / "docker.jsonl"
+
+
+def docker_calls(docker_log: Path) -> list[dict]:
+    return [json.loads(line) for line in docker_log.read_text().splitlines()]

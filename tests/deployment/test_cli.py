@@ -186,7 +186,7 @@ def test_create_endpoint_configures_and_waits_until_in_service(deploy, aws):
         "2",
     )
     assert (status, out) == (0, "InService\n")
-    assert err == "churn-live created; waiting until it is ready (a check every 30 s)\n"
+    assert err == "churn-live created; waiting until it is in service (checks every 30 s)\n"
     assert aws.call("CreateEndpointConfig").params == {
         "EndpointConfigName": "churn-live",
         "ProductionVariants": [
@@ -398,7 +398,7 @@ def test_transform_splits_by_line_and_leaves_the_payload_to_the_container(
         "--accept",
         "text/csv",
     )
-    assert (status, out) == (0, f"s3://{bucket}/batch/churn-batch/\n")
+    assert (status, out) == (0, f"s3://{bucket}/batch/churn-batch/output/\n")
     assert s3_object(f"s3://{bucket}/batch/churn-batch/input/customers.csv") == rows.read_bytes()
     assert aws.call("CreateTransformJob").params == {
         "TransformJobName": "churn-batch",
@@ -415,7 +415,7 @@ def test_transform_splits_by_line_and_leaves_the_payload_to_the_container(
             "SplitType": "Line",
         },
         "TransformOutput": {
-            "S3OutputPath": f"s3://{bucket}/batch/churn-batch/",
+            "S3OutputPath": f"s3://{bucket}/batch/churn-batch/output/",
             "AssembleWith": "Line",
             "Accept": "text/csv",
         },
