@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
+import subprocess
+import sys
 import tarfile
 
 import boto3
 import pytest
 import requests
+from botocore.stub import Stubber
 
+from deploy import hosting
+from deploy.aws import Aws, DeployError, connect, wait_for
 from tests.deployment.conftest import IMAGE, ROLE
 from tests.deployment.moto_server import ACCOUNT, REGION
+from tests.serving import ROOT
 
 BUCKET = "autoai-artifacts"
 
@@ -573,3 +580,55 @@ def test_role_of_a_notebook_instance_is_the_one_it_runs_as(deploy, aws, monkeypa
         "RoleName": "SageMakerExecution",
         "Version": "2010-05-08",
     }
+
+
+def test_a_4xx_from_the_container_quotes_its_reason(aws, monkeypatch):
+    """moto's endpoints always answer, so SageMaker's ModelError (the container said 4xx) comes
+    from botocore's own stubber, with the fields SageMaker sends."""
+    runtime = boto3.client("sagemaker-runtime", region_name=REGION)
+    monkeypatch.setattr(Aws, "client", lambda self, service: runtime)
+    reason = "column 'AGE' (row 3): expected a number, got 'old'"
+    with Stubber(runtime) as stub:
+        stub.add_client_error(
+            "invoke_endpoint",
+            service_error_code="ModelError",
+            service_message="Received client error (400) from primary with message ...",
+            http_status_code=424,
+            modeled_fields={"OriginalStatusCode": 400, "OriginalMessage": reason},
+        )
+        with pytest.raises(DeployError) as refused:
+            hosting.invoke(connect(), "churn", b"1,old\n", "text/csv")
+    assert str(refused.value) == f"the model answered 400: {reason}"
+
+
+def test_a_failed_endpoint_names_sagemakers_reason(aws, monkeypatch):
+    """moto's endpoints never fail, so the failure SageMaker reports comes from the stubber."""
+    sagemaker = boto3.client("sagemaker", region_name=REGION)
+    monkeypatch.setattr(Aws, "client", lambda self, service: sagemaker)
+    reason = "The primary container for production variant AllTraffic did not pass the ping health check."
+    now = datetime.datetime.now(datetime.timezone.utc)
+    with Stubber(sagemaker) as stub:
+        stub.add_response(
+            "describe_endpoint",
+            {
+                "EndpointName": "churn",
+                "EndpointArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:endpoint/churn",
+                "EndpointStatus": "Failed",
+                "FailureReason": reason,
+                "CreationTime": now,
+                "LastModifiedTime": now,
+            },
+        )
+        with pytest.raises(DeployError) as failed:
+            wait_for(connect(), "endpoint_in_service", "in service", EndpointName="churn")
+    assert str(failed.value) == f"churn did not succeed: {reason}"
+
+
+def test_the_tool_needs_boto3_only():
+    """It runs on the user's machine: importing it loads none of the serving stack."""
+    heavy = ["pandas", "numpy", "sklearn", "lale", "autoai_libs", "sagemaker_inference", "handler"]
+    script = f"import sys, deploy.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout == "[]\n"
