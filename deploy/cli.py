@@ -148,11 +148,13 @@ def _transform(aws: Aws, arguments) -> str:
 
 
 def _teardown(aws: Aws, arguments) -> list[str]:
-    if not (arguments.endpoint or arguments.model or arguments.s3):
-        raise DeployError("name what to delete: --endpoint, --model and/or --s3")
+    if not (arguments.endpoint or arguments.model or arguments.s3 or arguments.repository):
+        raise DeployError("name what to delete: --endpoint, --model, --s3 and/or --repository")
     deleted = hosting.teardown(aws, endpoint=arguments.endpoint, model=arguments.model)
     for prefix in arguments.s3 or ():
         deleted.append(f"{artifacts.delete_objects(aws, prefix)} objects under {prefix}")
+    if arguments.repository and registry.delete_repository(aws, arguments.repository):
+        deleted.append(f"repository {arguments.repository} with its images")
     return deleted or ["nothing to delete"]
 
 
@@ -287,4 +289,5 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--endpoint")
     sub.add_argument("--model", help="a model of its own, e.g. one used for batch transform")
     sub.add_argument("--s3", action="append", metavar="PREFIX", help="delete every object under it")
+    sub.add_argument("--repository", help="an ECR repository, with its images")
     return parser

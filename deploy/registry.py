@@ -25,3 +25,13 @@ def login_password(aws: Aws) -> str:
     token = aws.client("ecr").get_authorization_token()["authorizationData"][0]
     _user, _, password = base64.b64decode(token["authorizationToken"]).decode().partition(":")
     return password
+
+
+def delete_repository(aws: Aws, name: str) -> bool:
+    """Deletes ECR repository `name` with its images; whether there was one."""
+    ecr = aws.client("ecr")
+    try:
+        ecr.delete_repository(repositoryName=name, force=True)
+    except ecr.exceptions.RepositoryNotFoundException:
+        return False
+    return True

@@ -507,6 +507,19 @@ def test_teardown_deletes_the_endpoint_its_config_and_models_once(deploy, aws, b
     )
 
 
+def test_teardown_deletes_the_repository_with_its_images(deploy, aws):
+    deploy("repository", "autoai-sagemaker")
+    assert deploy("teardown", "--repository", "autoai-sagemaker")[:2] == (
+        0,
+        "repository autoai-sagemaker with its images\n",
+    )
+    assert aws.call("DeleteRepository").params == {
+        "repositoryName": "autoai-sagemaker",
+        "force": True,
+    }
+    assert deploy("teardown", "--repository", "autoai-sagemaker")[1] == "nothing to delete\n"
+
+
 def test_teardown_never_empties_a_whole_bucket(deploy, aws, bucket):
     status, _, err = deploy("teardown", "--s3", f"s3://{bucket}")
     assert status == 1 and "is a whole bucket" in err
