@@ -123,7 +123,7 @@ def _train(aws: Aws, arguments) -> str:
         validation=arguments.validation or (),
         role=arguments.role,
         environment=arguments.env,
-        resources=jobs.Resources(arguments.instance_type, arguments.instance_count),
+        resources=jobs.Resources(arguments.instance_type),
         volume_gb=arguments.volume_gb,
         max_runtime_seconds=arguments.max_runtime_seconds,
         wait=arguments.wait,
@@ -203,9 +203,10 @@ def _parser() -> argparse.ArgumentParser:
             help="execution role ARN or name (default: SAGEMAKER_ROLE, else the role you run as)",
         )
 
-    def instance_options(sub: argparse.ArgumentParser) -> None:
+    def instance_options(sub: argparse.ArgumentParser, count: bool = True) -> None:
         sub.add_argument("--instance-type", default="ml.m5.large")
-        sub.add_argument("--instance-count", type=int, default=1)
+        if count:  # training runs on one instance: `train` is not distributed
+            sub.add_argument("--instance-count", type=int, default=1)
 
     def wait_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
@@ -267,7 +268,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--max-runtime-seconds", type=int, default=3600)
     role_option(sub)
     env_option(sub, "training container")
-    instance_options(sub)
+    instance_options(sub, count=False)
     wait_option(sub)
 
     sub = command("transform", _transform, "run a batch transform job, one output line per line")

@@ -1,8 +1,8 @@
 """Real-time hosting: the SageMaker model, its endpoint config and endpoint, invocations, teardown.
 
-One name serves all three resources of an endpoint (model, endpoint config, endpoint), so a
-teardown needs only that name. A multi-model endpoint is the same calls with `Mode=MultiModel`
-and an S3 prefix of `model.tar.gz` files as model data.
+An endpoint and its endpoint config share one name, and a teardown finds the models through the
+config, so the endpoint's name is all a teardown needs. A multi-model endpoint is the same calls
+with `Mode=MultiModel` and an S3 prefix of `model.tar.gz` files as model data.
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ MULTI_MODEL_VARIABLE = "SAGEMAKER_MULTI_MODEL"
 VARIANT = "AllTraffic"
 
 
-def check_name(name: str, what: str) -> str:
+def check_name(name: str, what: str) -> None:
     if not NAME.match(name):
         raise DeployError(
             f"{what} name {name!r} is not valid for SageMaker: letters, digits and hyphens, "
             "starting with a letter or digit, at most 63 characters"
         )
-    return name
 
 
 def create_model(
@@ -119,9 +118,9 @@ def teardown(aws: Aws, endpoint: str | None = None, model: str | None = None) ->
     deleted = []
     models = [model] if model else []
     if endpoint:
-        config = _quietly(sagemaker.describe_endpoint, EndpointName=endpoint)
-        config_name = config["EndpointConfigName"] if config else endpoint
-        if config is not None:
+        described = _quietly(sagemaker.describe_endpoint, EndpointName=endpoint)
+        config_name = described["EndpointConfigName"] if described else endpoint
+        if described is not None:
             sagemaker.delete_endpoint(EndpointName=endpoint)
             deleted.append(f"endpoint {endpoint}")
         found = _quietly(sagemaker.describe_endpoint_config, EndpointConfigName=config_name)

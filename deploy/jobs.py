@@ -53,6 +53,7 @@ def train(
         raise DeployError(str(error)) from None
     if not training:
         raise DeployError("the training channel is empty: give a pipeline pickle, data, or both")
+    role_arn = aws.role_arn(role)  # before uploading anything
     job_prefix = S3Uri.parse(output).join(name)
     channels = {"training": training, "validation": validation}
     input_config = [
@@ -64,7 +65,7 @@ def train(
     sagemaker.create_training_job(
         TrainingJobName=name,
         AlgorithmSpecification={"TrainingImage": image, "TrainingInputMode": "File"},
-        RoleArn=aws.role_arn(role),
+        RoleArn=role_arn,
         HyperParameters=hyperparameters,
         InputDataConfig=input_config,
         OutputDataConfig={"S3OutputPath": str(S3Uri.parse(output).join(""))},

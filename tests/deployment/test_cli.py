@@ -566,6 +566,25 @@ def test_missing_role_is_named(deploy, aws):
     assert aws.calls("CreateModel") == []
 
 
+def test_missing_role_stops_a_training_job_before_uploading(deploy, aws, bucket, tmp_path):
+    data = tmp_path / "train.csv"
+    data.write_text("AGE,ENROLLED\n30,Yes\n")
+    status, _, err = deploy(
+        "train",
+        "no-role",
+        "--image",
+        IMAGE,
+        "--training",
+        str(data),
+        "--output",
+        f"s3://{bucket}/jobs/",
+    )
+    assert status == 1 and "no execution role for SageMaker" in err
+    assert [c.operation for c in aws.calls() if c.operation.startswith("PUT ")] == [
+        f"PUT /{bucket}"
+    ]
+
+
 def test_role_from_the_environment_or_a_name(deploy, aws, monkeypatch):
     iam = boto3.client("iam", region_name=REGION)
     iam.create_role(
