@@ -7,9 +7,10 @@
 # The AWS account and region are your AWS CLI's (AWS_PROFILE, AWS_REGION, ...).
 set -euo pipefail
 runtimes=(22.1 23.1 24.1 25.1)
-usage="usage: $0 IMAGE_NAME [RUNTIME]   (RUNTIME: ${runtimes[*]}; default 25.1)"
+default_runtime=25.1
+usage="usage: $0 IMAGE_NAME [RUNTIME]   (RUNTIME: ${runtimes[*]}; default $default_runtime)"
 image_name=${1:?$usage}
-runtime=${2:-25.1}
+runtime=${2:-$default_runtime}
 python=${PYTHON:-python3}
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -25,6 +26,8 @@ if ! "$python" -c "import boto3" 2>/dev/null; then
   echo "$python has no boto3: pip install -r $here/requirements/deploy.txt (or set PYTHON)" >&2
   exit 1
 fi
+python=$(command -v "$python")
+[[ $python = /* ]] || python=$PWD/$python   # a relative PYTHON still works from $here
 deploy() { (cd "$here" && "$python" -m deploy "$@"); }
 
 repository=$(deploy repository "$image_name")

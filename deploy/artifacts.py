@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3.exceptions
 import botocore.exceptions
 
 from deploy.aws import Aws, DeployError
@@ -71,7 +72,10 @@ def upload_model(aws: Aws, pipeline: Path, destination: str) -> str:
 
 
 def upload_file(aws: Aws, path: Path, uri: S3Uri) -> str:
-    aws.client("s3").upload_file(str(path), uri.bucket, uri.key)
+    try:
+        aws.client("s3").upload_file(str(path), uri.bucket, uri.key)
+    except boto3.exceptions.S3UploadFailedError as error:  # wraps the ClientError, one line
+        raise DeployError(f"cannot upload {path.name} to {uri}: {error}") from None
     return str(uri)
 
 
@@ -130,14 +134,22 @@ def read_object(aws: Aws, uri: str) -> bytes:
 
 
 def delete_objects(aws: Aws, prefix: str) -> int:
-    """Deletes every object under `prefix` (never a whole bucket); how many there were."""
-    if not S3Uri.parse(prefix).key:
+    """Deletes every object under the "directory" `prefix` (`s3://b/autoai` is `s3://b/autoai/`,
+    never `s3://b/autoai-prod/`, and never a whole bucket); how many there were."""
+    folder = S3Uri.parse(prefix).join("")
+    if not folder.key:
         raise DeployError(f"{prefix} is a whole bucket: name the prefix to delete")
-    uris = [S3Uri.parse(u) for u in list_objects(aws, prefix)]
+    uris = [S3Uri.parse(u) for u in list_objects(aws, str(folder))]
     s3 = aws.client("s3")
     for start in range(0, len(uris), 1000):
         chunk = uris[start : start + 1000]
-        s3.delete_objects(
-            Bucket=chunk[0].bucket, Delete={"Objects": [{"Key": u.key} for u in chunk]}
+        answer = s3.delete_objects(
+            Bucket=folder.bucket, Delete={"Objects": [{"Key": u.key} for u in chunk]}
         )
+        if answer.get("Errors"):  # S3 reports each object it kept, with a 200
+            first = answer["Errors"][0]
+            raise DeployError(
+                f"S3 kept {len(answer['Errors'])} objects under {folder}, "
+                f"s3://{folder.bucket}/{first['Key']} first: {first['Code']}: {first['Message']}"
+            )
     return len(uris)

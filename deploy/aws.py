@@ -19,7 +19,7 @@ import botocore.exceptions
 LOGGER = logging.getLogger("deploy")
 ROLE_VARIABLE = "SAGEMAKER_ROLE"
 WAIT_SECONDS = 30
-WAIT_ATTEMPTS = 240  # two hours
+WAIT_LIMIT_SECONDS = 2 * 3600
 ASSUMED_ROLE = re.compile(r"^arn:[^:]+:sts::\d+:assumed-role/(?P<name>[^/]+)/")
 
 
@@ -56,7 +56,13 @@ class Aws:
             role = self._own_role()
         if role.startswith("arn:"):
             return role
-        return self.client("iam").get_role(RoleName=role)["Role"]["Arn"]
+        try:
+            return self.client("iam").get_role(RoleName=role)["Role"]["Arn"]
+        except botocore.exceptions.ClientError as error:
+            raise DeployError(
+                f"cannot look up the ARN of role {role} ({error.response['Error']['Code']}): "
+                "pass the role's full ARN with --role or SAGEMAKER_ROLE"
+            ) from None
 
     def _own_role(self) -> str:
         assumed = ASSUMED_ROLE.match(self._caller["Arn"])
@@ -87,16 +93,24 @@ def connect(region: str | None = None, profile: str | None = None) -> Aws:
     return Aws(session)
 
 
-def wait_for(aws: Aws, waiter: str, until: str, **resource: str) -> None:
-    """Waits with boto3's waiter until the resource is `until` (said in the log); a resource that
-    fails is a `DeployError` with SageMaker's reason."""
+def wait_for(
+    aws: Aws, waiter: str, until: str, limit_seconds: int = WAIT_LIMIT_SECONDS, **resource: str
+) -> None:
+    """Waits with boto3's waiter until the resource is `until` (said in the log), for at most
+    `limit_seconds`; a resource that fails is a `DeployError` with SageMaker's reason."""
     name = next(iter(resource.values()))
     LOGGER.info("%s created; waiting until it is %s (checks every %d s)", name, until, WAIT_SECONDS)
+    attempts = max(1, limit_seconds // WAIT_SECONDS)
     try:
         aws.client("sagemaker").get_waiter(waiter).wait(
-            **resource, WaiterConfig={"Delay": WAIT_SECONDS, "MaxAttempts": WAIT_ATTEMPTS}
+            **resource, WaiterConfig={"Delay": WAIT_SECONDS, "MaxAttempts": attempts}
         )
     except botocore.exceptions.WaiterError as error:
+        if "Max attempts exceeded" in str(error):
+            raise DeployError(
+                f"{name} is still not {until} after {limit_seconds // 60} minutes; it goes on "
+                "(see the SageMaker console, or tear it down)"
+            ) from None
         last = error.last_response or {}
         reason = last.get("FailureReason") or last.get("Error", {}).get("Message") or str(error)
         raise DeployError(f"{name} did not succeed: {reason}") from None

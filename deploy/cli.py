@@ -2,12 +2,12 @@
 
 Each subcommand prints its result (a URI, a name, a status, the endpoint's answer) on stdout, so
 it can be captured in a shell variable, and progress on stderr. Every failure is one line on
-stderr and exit status 1: missing credentials, region or role, a refused AWS call, a failed job.
+stderr and exit status 1: missing credentials, region or role, a refused AWS call, a failed job,
+a file that cannot be read.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 from pathlib import Path
@@ -16,12 +16,13 @@ import botocore.exceptions
 
 from deploy import artifacts, hosting, jobs, registry
 from deploy.aws import Aws, DeployError, connect
+from deploy.parser import build_parser
 
 CONTENT_TYPES = {".csv": "text/csv", ".json": "application/json", ".jsonl": "application/jsonlines"}
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
+    arguments = build_parser().parse_args(argv)
     progress = logging.StreamHandler(sys.stderr)
     progress.setFormatter(logging.Formatter("%(message)s"))
     logger = logging.getLogger("deploy")
@@ -29,14 +30,17 @@ def main(argv: list[str] | None = None) -> int:
     logger.setLevel(logging.INFO)
     try:
         aws = connect(arguments.region, arguments.profile)
-        result = arguments.run(aws, arguments)
+        result = RUNNERS[arguments.command](aws, arguments)
     except DeployError as error:
         return _fail(str(error))
     except botocore.exceptions.ClientError as error:
         details = error.response["Error"]
         return _fail(f"AWS refused {error.operation_name}: {details['Code']}: {details['Message']}")
-    except botocore.exceptions.BotoCoreError as error:
+    except (botocore.exceptions.BotoCoreError, OSError) as error:
         return _fail(str(error))
+    except KeyboardInterrupt:
+        _fail("interrupted: what was created goes on in SageMaker (see `teardown`)")
+        return 130
     finally:
         logger.removeHandler(progress)
     if isinstance(result, bytes):
@@ -158,137 +162,15 @@ def _teardown(aws: Aws, arguments) -> list[str]:
     return deleted or ["nothing to delete"]
 
 
-def _assignment(text: str) -> tuple[str, str]:
-    name, equals, value = text.partition("=")
-    if not equals or not name.strip():
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    return name.strip(), value
-
-
-class _Assignments(argparse.Action):
-    """Repeated `--env NAME=VALUE` options gathered into one dict."""
-
-    def __call__(self, parser, namespace, value, option_string=None):
-        gathered = dict(getattr(namespace, self.dest) or {})
-        gathered[value[0]] = value[1]
-        setattr(namespace, self.dest, gathered)
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m deploy", description="Deploy AutoAI pipelines to Amazon SageMaker."
-    )
-    parser.add_argument("--region", help="AWS region (default: AWS_REGION or your AWS config)")
-    parser.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default one)")
-    commands = parser.add_subparsers(title="subcommands", required=True, metavar="SUBCOMMAND")
-
-    def command(name: str, run, help: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help, description=help)
-        sub.set_defaults(run=run)
-        return sub
-
-    def env_option(sub: argparse.ArgumentParser, what: str) -> None:
-        sub.add_argument(
-            "--env",
-            metavar="NAME=VALUE",
-            type=_assignment,
-            action=_Assignments,
-            default={},
-            help=f"an environment variable for the {what} (repeat for more)",
-        )
-
-    def role_option(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument(
-            "--role",
-            help="execution role ARN or name (default: SAGEMAKER_ROLE, else the role you run as)",
-        )
-
-    def instance_options(sub: argparse.ArgumentParser, count: bool = True) -> None:
-        sub.add_argument("--instance-type", default="ml.m5.large")
-        if count:  # training runs on one instance: `train` is not distributed
-            sub.add_argument("--instance-count", type=int, default=1)
-
-    def wait_option(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument(
-            "--no-wait", dest="wait", action="store_false", help="return once it is created"
-        )
-
-    command("default-bucket", _default_bucket, "print SageMaker's default bucket (made if missing)")
-    sub = command("repository", _repository, "print an ECR repository's URI (made if missing)")
-    sub.add_argument("name")
-    command("login-password", _login_password, "print the ECR password for docker login")
-
-    sub = command("package", _package, "pack a pipeline pickle into model.tar.gz and upload it")
-    sub.add_argument("pipeline", help="the pipeline pickle (its autoai-metadata.json goes too)")
-    sub.add_argument("destination", help="S3 key, or a prefix ending in / for model.tar.gz")
-
-    sub = command("create-model", _create_model, "create a SageMaker model of this image")
-    sub.add_argument("name")
-    sub.add_argument("--image", required=True, help="the image URI build_and_push.sh printed")
-    sub.add_argument(
-        "--model-data", required=True, help="model.tar.gz URI (multi-model: the S3 prefix)"
-    )
-    sub.add_argument("--multi-model", action="store_true", help="serve every model under a prefix")
-    role_option(sub)
-    env_option(sub, "container")
-
-    sub = command("create-endpoint", _create_endpoint, "create an endpoint config and endpoint")
-    sub.add_argument("name")
-    sub.add_argument("--model", required=True)
-    instance_options(sub)
-    wait_option(sub)
-
-    sub = command("invoke", _invoke, "send a CSV or JSON file to an endpoint, print the answer")
-    sub.add_argument("endpoint")
-    sub.add_argument("file")
-    sub.add_argument("--content-type", help="default: from the file's extension")
-    sub.add_argument("--accept")
-    sub.add_argument("--target-model", help="on a multi-model endpoint: e.g. churn.tar.gz")
-
-    sub = command("train", _train, "run a training job (import, refit or search)")
-    sub.add_argument("name")
-    sub.add_argument("--image", required=True)
-    sub.add_argument(
-        "--training",
-        nargs="+",
-        required=True,
-        help="pipeline pickle and/or data: local files or directories, or one S3 URI",
-    )
-    sub.add_argument("--validation", nargs="+", help="validation data, local or one S3 URI")
-    sub.add_argument("--output", required=True, help="S3 prefix for inputs and the model")
-    sub.add_argument(
-        "--hyperparameter",
-        metavar="NAME=VALUE",
-        type=_assignment,
-        action=_Assignments,
-        default={},
-        help="e.g. target=CHURN, max_evals=20, mode=refit (repeat for more)",
-    )
-    sub.add_argument("--volume-gb", type=int, default=10)
-    sub.add_argument("--max-runtime-seconds", type=int, default=3600)
-    role_option(sub)
-    env_option(sub, "training container")
-    instance_options(sub, count=False)
-    wait_option(sub)
-
-    sub = command("transform", _transform, "run a batch transform job, one output line per line")
-    sub.add_argument("name")
-    sub.add_argument("--model", required=True)
-    sub.add_argument("--input", required=True, help="S3 URI, or a local file or directory")
-    sub.add_argument("--output", required=True, help="S3 prefix for the input and results")
-    sub.add_argument("--content-type", default="text/csv")
-    sub.add_argument("--accept")
-    sub.add_argument("--join", action="store_true", help="each output line after its input line")
-    sub.add_argument(
-        "--max-payload-mb", type=int, help="default: the container's /execution-parameters"
-    )
-    sub.add_argument("--max-concurrent", type=int, help="default: the container's worker count")
-    instance_options(sub)
-    wait_option(sub)
-
-    sub = command("teardown", _teardown, "delete an endpoint with its config and models, and more")
-    sub.add_argument("--endpoint")
-    sub.add_argument("--model", help="a model of its own, e.g. one used for batch transform")
-    sub.add_argument("--s3", action="append", metavar="PREFIX", help="delete every object under it")
-    sub.add_argument("--repository", help="an ECR repository, with its images")
-    return parser
+RUNNERS = {
+    "default-bucket": _default_bucket,
+    "repository": _repository,
+    "login-password": _login_password,
+    "package": _package,
+    "create-model": _create_model,
+    "create-endpoint": _create_endpoint,
+    "invoke": _invoke,
+    "teardown": _teardown,
+    "train": _train,
+    "transform": _transform,
+}

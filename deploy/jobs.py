@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from deploy.artifacts import S3Uri, stage
-from deploy.aws import Aws, DeployError, wait_for
+from deploy.aws import WAIT_LIMIT_SECONDS, Aws, DeployError, wait_for
 from deploy.hosting import check_name
 from training.hyperparameters import Hyperparameters
 from training.layout import TrainingError
@@ -79,7 +79,9 @@ def train(
     )
     if not wait:
         return sagemaker.describe_training_job(TrainingJobName=name)["TrainingJobStatus"]
-    wait_for(aws, "training_job_completed_or_stopped", "done", TrainingJobName=name)
+    # The job may run for max_runtime_seconds, after it has started an instance and downloaded.
+    limit = max_runtime_seconds + WAIT_LIMIT_SECONDS
+    wait_for(aws, "training_job_completed_or_stopped", "done", limit, TrainingJobName=name)
     job = _finished(sagemaker.describe_training_job(TrainingJobName=name), "TrainingJobStatus")
     return job["ModelArtifacts"]["S3ModelArtifacts"]
 
@@ -108,7 +110,9 @@ def transform(
     """
     check_name(name, "transform job")
     resources = resources or Resources()
-    job_output = S3Uri.parse(output).join(name, "output", "")
+    limits = _transform_limits(max_payload_mb, max_concurrent)  # checked before any upload
+    job_prefix = S3Uri.parse(output).join(name)
+    job_output = job_prefix.join("output", "")
     request = {
         "TransformJobName": name,
         "ModelName": model,
@@ -117,7 +121,7 @@ def transform(
             "DataSource": {
                 "S3DataSource": {
                     "S3DataType": "S3Prefix",
-                    "S3Uri": stage(aws, source, S3Uri.parse(output).join(name, "input")),
+                    "S3Uri": stage(aws, source, job_prefix.join("input")),
                 }
             },
             "ContentType": content_type,
@@ -128,19 +132,12 @@ def transform(
             "InstanceType": resources.instance_type,
             "InstanceCount": resources.instance_count,
         },
+        **limits,
     }
     if accept:
         request["TransformOutput"]["Accept"] = accept
     if join_input:
         request["DataProcessing"] = {"JoinSource": "Input"}
-    if max_payload_mb is not None:
-        if not 1 <= max_payload_mb <= LARGEST_PAYLOAD_MB:
-            raise DeployError(f"the payload limit must be 1 to {LARGEST_PAYLOAD_MB} MB")
-        request["MaxPayloadInMB"] = max_payload_mb
-        # The container refuses a body over its own limit: raise it to match.
-        request["Environment"] = {MAX_PAYLOAD_VARIABLE: str(max_payload_mb)}
-    if max_concurrent is not None:
-        request["MaxConcurrentTransforms"] = max_concurrent
     sagemaker = aws.client("sagemaker")
     sagemaker.create_transform_job(**request)
     if not wait:
@@ -148,6 +145,28 @@ def transform(
     wait_for(aws, "transform_job_completed_or_stopped", "done", TransformJobName=name)
     _finished(sagemaker.describe_transform_job(TransformJobName=name), "TransformJobStatus")
     return str(job_output)
+
+
+def _transform_limits(max_payload_mb: int | None, max_concurrent: int | None) -> dict:
+    """The transform request's limits: none unless given (the container's
+    `/execution-parameters` decides), and within SageMaker's bounds."""
+    limits = {}
+    if max_payload_mb is not None:
+        if not 1 <= max_payload_mb <= LARGEST_PAYLOAD_MB:
+            raise DeployError(f"the payload limit must be 1 to {LARGEST_PAYLOAD_MB} MB")
+        limits["MaxPayloadInMB"] = max_payload_mb
+        # The container refuses a body over its own limit: raise it to match.
+        limits["Environment"] = {MAX_PAYLOAD_VARIABLE: str(max_payload_mb)}
+    if max_concurrent is not None:
+        if max_concurrent < 1:
+            raise DeployError("the concurrent requests per instance must be at least 1")
+        if max_concurrent * (max_payload_mb or 0) > LARGEST_PAYLOAD_MB:
+            raise DeployError(
+                f"SageMaker takes at most {LARGEST_PAYLOAD_MB} MB in flight per instance: "
+                f"{max_concurrent} requests of {max_payload_mb} MB is more"
+            )
+        limits["MaxConcurrentTransforms"] = max_concurrent
+    return limits
 
 
 def _stage_all(aws: Aws, sources: Sequence[str], prefix: S3Uri) -> str:

@@ -1,10 +1,17 @@
-"""The image's home: an ECR repository in the account, and the password `docker login` needs."""
+"""The image's home: an ECR repository in the account, the password `docker login` needs, and
+`build_and_push.sh` run from Python (for the notebook)."""
 
 from __future__ import annotations
 
 import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
 
-from deploy.aws import Aws
+from deploy.aws import Aws, DeployError
+
+BUILD_AND_PUSH = Path(__file__).resolve().parent.parent / "build_and_push.sh"
 
 
 def repository_uri(aws: Aws, name: str) -> str:
@@ -35,3 +42,21 @@ def delete_repository(aws: Aws, name: str) -> bool:
     except ecr.exceptions.RepositoryNotFoundException:
         return False
     return True
+
+
+def build_and_push(image_name: str, runtime: str) -> str:
+    """Runs `build_and_push.sh IMAGE_NAME RUNTIME` with this Python, its progress shown as it
+    goes; the pushed image's URI, or a `DeployError` when the script fails."""
+    script = subprocess.Popen(
+        [str(BUILD_AND_PUSH), image_name, runtime],
+        env={**os.environ, "PYTHON": sys.executable},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in script.stderr:  # docker's output and the script's progress
+        print(line, end="", flush=True)
+    image = script.stdout.read().strip()  # one line: read after stderr, nothing can block
+    if script.wait() != 0:
+        raise DeployError(f"build_and_push.sh failed with status {script.returncode}: see above")
+    return image

@@ -19,16 +19,22 @@ SCRIPT = ROOT / "build_and_push.sh"
 REGISTRY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
 
 
-def run_script(docker_log: Path, *args: str, path: str | None = None):
+def run_script(
+    docker_log: Path,
+    *args: str,
+    path: str | None = None,
+    python: str = sys.executable,
+    cwd: Path = ROOT,
+):
     """The script as a user runs it, in the `aws` fixture's environment (moto as AWS)."""
     environment = {
         **os.environ,
         "PATH": path if path is not None else f"{docker_log.parent / 'bin'}:{os.environ['PATH']}",
         "DOCKER_LOG": str(docker_log),
-        "PYTHON": sys.executable,
+        "PYTHON": python,
     }
     return subprocess.run(
-        [str(SCRIPT), *args], env=environment, capture_output=True, text=True, timeout=120
+        [str(SCRIPT), *args], env=environment, cwd=cwd, capture_output=True, text=True, timeout=120
     )
 
 
@@ -62,6 +68,15 @@ def test_default_runtime_and_an_existing_repository(aws, docker_log):
     result = run_script(docker_log, "autoai")
     assert result.stdout == f"{REGISTRY}/autoai:25.1\n"
     assert len(aws.calls("CreateRepository")) == 1
+
+
+def test_runs_from_anywhere_with_a_relative_python(aws, docker_log, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    python = os.path.relpath(sys.executable, elsewhere)
+    result = run_script(docker_log, "autoai", python=python, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{REGISTRY}/autoai:25.1\n"
 
 
 @pytest.mark.parametrize(

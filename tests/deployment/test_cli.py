@@ -41,6 +41,15 @@ def s3_keys(prefix: str) -> list[str]:
     return sorted(item["Key"] for item in listing.get("Contents", []))
 
 
+def uploads(aws) -> list[str]:
+    """The objects put into S3 (`PUT /bucket/key`; `PUT /bucket` makes a bucket)."""
+    return [
+        c.operation
+        for c in aws.calls()
+        if c.operation.startswith("PUT /") and c.operation.count("/") > 1
+    ]
+
+
 def test_default_bucket_is_sagemakers_and_made_once(deploy, aws):
     expected = f"sagemaker-{REGION}-{ACCOUNT}"
     assert deploy("default-bucket") == (0, f"{expected}\n", "")
@@ -209,7 +218,7 @@ def test_create_endpoint_configures_and_waits_until_in_service(deploy, aws):
         "EndpointName": "churn-live",
         "EndpointConfigName": "churn-live",
     }
-    assert aws.calls("DescribeEndpoint")  # the waiter polled
+    assert len(aws.calls("DescribeEndpoint")) == 2  # the waiter's poll, then the status printed
 
 
 @pytest.mark.parametrize(
@@ -257,7 +266,7 @@ def test_invoke_a_model_of_a_multi_model_endpoint(deploy, aws, tmp_path):
     call = aws.call("POST /endpoints/many/invocations")
     assert call.headers["x-amzn-sagemaker-target-model"] == "churn.tar.gz"
     assert call.headers["content-type"] == "text/csv"
-    assert "accept" not in call.headers or call.headers["accept"] != "text/csv"
+    assert "accept" not in call.headers
 
 
 def test_invoke_needs_a_content_type_it_can_tell(deploy, aws, tmp_path):
@@ -358,7 +367,7 @@ def test_train_takes_a_channel_already_in_s3(deploy, aws):
     assert (status, out) == (0, "Completed\n")  # moto completes jobs at once
     config = aws.call("CreateTrainingJob").params["InputDataConfig"]
     assert [c["DataSource"]["S3DataSource"]["S3Uri"] for c in config] == [f"s3://{BUCKET}/data/"]
-    assert aws.calls(f"PUT /{BUCKET}/jobs/from-s3/input/training/") == []
+    assert uploads(aws) == []
 
 
 @pytest.mark.parametrize(
@@ -459,6 +468,38 @@ def test_transform_with_a_payload_limit_raises_the_containers_and_joins(deploy, 
     assert params["DataProcessing"] == {"JoinSource": "Input"}
 
 
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [
+        (["--max-payload-mb", "101"], "the payload limit must be 1 to 100 MB"),
+        (
+            ["--max-payload-mb", "20", "--max-concurrent", "6"],
+            "at most 100 MB in flight per instance",
+        ),
+        (["--max-concurrent", "0"], "at least 1"),
+    ],
+)
+def test_transform_limits_are_checked_before_uploading(
+    deploy, aws, bucket, tmp_path, limits, message
+):
+    rows = tmp_path / "customers.csv"
+    rows.write_text("1,Denver\n")
+    status, _, err = deploy(
+        "transform",
+        "too-much",
+        "--model",
+        "churn",
+        "--input",
+        str(rows),
+        "--output",
+        f"s3://{bucket}/batch/",
+        *limits,
+    )
+    assert status == 1 and message in err
+    assert uploads(aws) == []
+    assert aws.calls("CreateTransformJob") == []
+
+
 def test_teardown_deletes_the_endpoint_its_config_and_models_once(deploy, aws, bucket, classifier):
     deploy("package", str(classifier.model_dir / "model.pickle"), f"s3://{bucket}/churn/")
     deploy(
@@ -520,10 +561,34 @@ def test_teardown_deletes_the_repository_with_its_images(deploy, aws):
     assert deploy("teardown", "--repository", "autoai-sagemaker")[1] == "nothing to delete\n"
 
 
+def test_teardown_of_a_prefix_spares_its_neighbours(deploy, aws, bucket):
+    s3 = boto3.client("s3", region_name=REGION)
+    for key in (
+        "autoai/model.tar.gz",
+        "autoai/jobs/in.csv",
+        "autoai-prod/model.tar.gz",
+        "autoai2/x",
+    ):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    status, out, _ = deploy("teardown", "--s3", f"s3://{bucket}/autoai")
+    assert (status, out) == (0, f"2 objects under s3://{bucket}/autoai\n")
+    assert s3_keys("") == ["autoai-prod/model.tar.gz", "autoai2/x"]
+
+
 def test_teardown_never_empties_a_whole_bucket(deploy, aws, bucket):
     status, _, err = deploy("teardown", "--s3", f"s3://{bucket}")
     assert status == 1 and "is a whole bucket" in err
     assert aws.calls(f"POST /{bucket}") == []
+
+
+def test_an_upload_that_fails_is_one_line(deploy, aws, classifier):
+    pipeline = classifier.model_dir / "model.pickle"
+    status, out, err = deploy("package", str(pipeline), "s3://no-such-bucket/churn/")
+    assert (status, out) == (1, "")
+    assert err.startswith(
+        "deploy: cannot upload model.tar.gz to s3://no-such-bucket/churn/model.tar.gz: "
+    )
+    assert "NoSuchBucket" in err and err.count("\n") == 1
 
 
 def test_a_refused_call_is_one_line_naming_the_operation(deploy, aws):
@@ -580,9 +645,7 @@ def test_missing_role_stops_a_training_job_before_uploading(deploy, aws, bucket,
         f"s3://{bucket}/jobs/",
     )
     assert status == 1 and "no execution role for SageMaker" in err
-    assert [c.operation for c in aws.calls() if c.operation.startswith("PUT ")] == [
-        f"PUT /{bucket}"
-    ]
+    assert uploads(aws) == []
 
 
 def test_role_from_the_environment_or_a_name(deploy, aws, monkeypatch):
@@ -593,6 +656,18 @@ def test_role_from_the_environment_or_a_name(deploy, aws, monkeypatch):
     monkeypatch.setenv("SAGEMAKER_ROLE", "SageMakerExecution")
     assert deploy("create-model", "a", "--image", IMAGE, "--model-data", "s3://b/m.tar.gz")[0] == 0
     assert aws.call("CreateModel").params["ExecutionRoleArn"] == ROLE
+
+
+def test_a_role_name_that_cannot_be_looked_up_asks_for_the_arn(deploy, aws, monkeypatch):
+    monkeypatch.setenv("SAGEMAKER_ROLE", "NoSuchRole")
+    status, _, err = deploy(
+        "create-model", "a", "--image", IMAGE, "--model-data", "s3://b/m.tar.gz"
+    )
+    assert status == 1
+    assert (
+        "cannot look up the ARN of role NoSuchRole (NoSuchEntity): pass the role's full ARN" in err
+    )
+    assert aws.calls("CreateModel") == []
 
 
 def test_role_of_a_notebook_instance_is_the_one_it_runs_as(deploy, aws, monkeypatch):
@@ -664,3 +739,15 @@ def test_the_tool_needs_boto3_only():
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert loaded.stdout == "[]\n"
+
+
+def test_names_the_tool_shares_with_the_container_agree():
+    """The tool imports boto3 only, so it keeps its own copies of these; they must not drift."""
+    from deploy import artifacts, hosting, jobs
+    from handler import metadata, model_files, settings
+
+    assert artifacts.METADATA_NAME == metadata.METADATA_FILE
+    assert artifacts.ARTIFACT_NAME == model_files.ARCHIVE_NAME
+    assert [f"*{s}" for s in artifacts.PIPELINE_SUFFIXES] == list(model_files.MODEL_PATTERNS)
+    assert jobs.MAX_PAYLOAD_VARIABLE == settings.MAX_PAYLOAD_IN_MB
+    assert hosting.MULTI_MODEL_VARIABLE == settings.MULTI_MODEL

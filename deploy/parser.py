@@ -1,0 +1,152 @@
+"""The command line of `python -m deploy`: its subcommands and their options.
+
+Each subcommand's name lands in `arguments.command`; `deploy.cli` runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy", description="Deploy AutoAI pipelines to Amazon SageMaker."
+    )
+    parser.add_argument("--region", help="AWS region (default: AWS_REGION or your AWS config)")
+    parser.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default one)")
+    commands = parser.add_subparsers(
+        title="subcommands", dest="command", required=True, metavar="SUBCOMMAND"
+    )
+    _add_storage_commands(commands)
+    _add_hosting_commands(commands)
+    _add_job_commands(commands)
+    return parser
+
+
+def _add_storage_commands(commands) -> None:
+    _command(commands, "default-bucket", "print SageMaker's default bucket (made if missing)")
+    sub = _command(commands, "repository", "print an ECR repository's URI (made if missing)")
+    sub.add_argument("name")
+    _command(commands, "login-password", "print the ECR password for docker login")
+    sub = _command(commands, "package", "pack a pipeline pickle into model.tar.gz and upload it")
+    sub.add_argument("pipeline", help="the pipeline pickle (its autoai-metadata.json goes too)")
+    sub.add_argument("destination", help="S3 key, or a prefix ending in / for model.tar.gz")
+
+
+def _add_hosting_commands(commands) -> None:
+    sub = _command(commands, "create-model", "create a SageMaker model of this image")
+    sub.add_argument("name")
+    sub.add_argument("--image", required=True, help="the image URI build_and_push.sh printed")
+    sub.add_argument(
+        "--model-data", required=True, help="model.tar.gz URI (multi-model: the S3 prefix)"
+    )
+    sub.add_argument("--multi-model", action="store_true", help="serve every model under a prefix")
+    _role_option(sub)
+    _assignments_option(sub, "--env", "an environment variable for the container (repeatable)")
+
+    sub = _command(commands, "create-endpoint", "create an endpoint config and endpoint")
+    sub.add_argument("name")
+    sub.add_argument("--model", required=True)
+    _instance_options(sub)
+    _wait_option(sub)
+
+    sub = _command(commands, "invoke", "send a CSV or JSON file to an endpoint, print the answer")
+    sub.add_argument("endpoint")
+    sub.add_argument("file")
+    sub.add_argument("--content-type", help="default: from the file's extension")
+    sub.add_argument("--accept")
+    sub.add_argument("--target-model", help="on a multi-model endpoint: e.g. churn.tar.gz")
+
+    sub = _command(commands, "teardown", "delete an endpoint with its config and models, and more")
+    sub.add_argument("--endpoint")
+    sub.add_argument("--model", help="a model of its own, e.g. one used for batch transform")
+    sub.add_argument("--s3", action="append", metavar="PREFIX", help="delete every object under it")
+    sub.add_argument("--repository", help="an ECR repository, with its images")
+
+
+def _add_job_commands(commands) -> None:
+    sub = _command(commands, "train", "run a training job (import, refit or search)")
+    sub.add_argument("name")
+    sub.add_argument("--image", required=True)
+    sub.add_argument(
+        "--training",
+        nargs="+",
+        required=True,
+        help="pipeline pickle and/or data: local files or directories, or one S3 URI",
+    )
+    sub.add_argument("--validation", nargs="+", help="validation data, local or one S3 URI")
+    sub.add_argument("--output", required=True, help="S3 prefix for inputs and the model")
+    _assignments_option(
+        sub, "--hyperparameter", "e.g. target=CHURN, max_evals=20, mode=refit (repeatable)"
+    )
+    sub.add_argument("--volume-gb", type=int, default=10)
+    sub.add_argument("--max-runtime-seconds", type=int, default=3600)
+    _role_option(sub)
+    _assignments_option(sub, "--env", "an environment variable for the container (repeatable)")
+    _instance_options(sub, count=False)  # `train` runs on one instance: it is not distributed
+    _wait_option(sub)
+
+    sub = _command(commands, "transform", "run a batch transform job, one output line per line")
+    sub.add_argument("name")
+    sub.add_argument("--model", required=True)
+    sub.add_argument("--input", required=True, help="S3 URI, or a local file or directory")
+    sub.add_argument("--output", required=True, help="S3 prefix for the input and results")
+    sub.add_argument("--content-type", default="text/csv")
+    sub.add_argument("--accept")
+    sub.add_argument("--join", action="store_true", help="each output line after its input line")
+    sub.add_argument(
+        "--max-payload-mb", type=int, help="default: the container's /execution-parameters"
+    )
+    sub.add_argument("--max-concurrent", type=int, help="default: the container's worker count")
+    _instance_options(sub)
+    _wait_option(sub)
+
+
+def _command(commands, name: str, summary: str) -> argparse.ArgumentParser:
+    return commands.add_parser(name, help=summary, description=summary)
+
+
+def _role_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--role",
+        help="execution role ARN or name (default: SAGEMAKER_ROLE, else the role you run as)",
+    )
+
+
+def _instance_options(sub: argparse.ArgumentParser, count: bool = True) -> None:
+    sub.add_argument("--instance-type", default="ml.m5.large")
+    if count:
+        sub.add_argument("--instance-count", type=int, default=1)
+
+
+def _wait_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--no-wait", dest="wait", action="store_false", help="return once it is created"
+    )
+
+
+def _assignments_option(sub: argparse.ArgumentParser, option: str, summary: str) -> None:
+    sub.add_argument(
+        option,
+        metavar="NAME=VALUE",
+        type=_assignment,
+        action=_Assignments,
+        default={},
+        help=summary,
+    )
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+class _Assignments(argparse.Action):
+    """Repeated `--env NAME=VALUE` options gathered into one dict."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        gathered = dict(getattr(namespace, self.dest) or {})
+        gathered[value[0]] = value[1]
+        setattr(namespace, self.dest, gathered)
