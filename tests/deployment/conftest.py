@@ -6,12 +6,42 @@ import json
 import sys
 from pathlib import Path
 
+import boto3
 import pytest
 
-from tests.deployment.moto_server import ACCOUNT, moto_server
+from tests.deployment.moto_server import ACCOUNT, REGION, moto_server
 
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/SageMakerExecution"
 IMAGE = f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/autoai-sagemaker:25.1"
+BUCKET = "autoai-artifacts"
+
+
+@pytest.fixture
+def bucket(aws) -> str:
+    """An empty bucket in moto's S3, for artifacts and job inputs."""
+    boto3.client("s3", region_name=REGION).create_bucket(
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    return BUCKET
+
+
+def s3_object(uri: str) -> bytes:
+    bucket, key = uri[len("s3://") :].split("/", 1)
+    return boto3.client("s3", region_name=REGION).get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+def s3_keys(prefix: str) -> list[str]:
+    listing = boto3.client("s3", region_name=REGION).list_objects_v2(Bucket=BUCKET, Prefix=prefix)
+    return sorted(item["Key"] for item in listing.get("Contents", []))
+
+
+def uploads(aws) -> list[str]:
+    """The objects put into S3 (`PUT /bucket/key`; `PUT /bucket` makes a bucket)."""
+    return [
+        c.operation
+        for c in aws.calls()
+        if c.operation.startswith("PUT /") and c.operation.count("/") > 1
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,248 @@
+"""Training and batch transform jobs (`deploy.jobs`) against moto: uploads, then each job's
+request asserted parameter by parameter."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.deployment.conftest import BUCKET, IMAGE, ROLE, s3_keys, s3_object, uploads
+
+
+@pytest.mark.parametrize(
+    ("inputs", "hyperparameters"),
+    [
+        (["pipeline"], ["mode=import"]),  # import: the pickle alone
+        (["pipeline", "data"], ["target=ENROLLED", "mode=refit"]),  # refit: pickle and data
+        (["data"], ["target=ENROLLED", "max_evals=5", "max_seconds=120"]),  # search: data only
+    ],
+)
+def test_train_uploads_the_channel_and_runs_the_job(
+    deploy, aws, bucket, tmp_path, classifier, inputs, hyperparameters
+):
+    files = {"pipeline": classifier.model_dir / "model.pickle", "data": tmp_path / "train.csv"}
+    files["data"].write_text("AGE,ENROLLED\n30,Yes\n")
+    validation = tmp_path / "holdout.csv"
+    validation.write_text("AGE,ENROLLED\n40,No\n")
+    options = [a for h in hyperparameters for a in ("--hyperparameter", h)]
+    status, out, _ = deploy(
+        "train",
+        "churn-training",
+        "--image",
+        IMAGE,
+        "--role",
+        ROLE,
+        "--training",
+        *(str(files[i]) for i in inputs),
+        "--validation",
+        str(validation),
+        "--output",
+        f"s3://{bucket}/jobs",
+        "--instance-type",
+        "ml.m5.xlarge",
+        *options,
+        "--env",
+        "AUTOAI_ALLOW_ANY_PICKLE=false",
+    )
+    assert (status, out) == (0, f"s3://{bucket}/jobs/churn-training/output/model.tar.gz\n")
+
+    prefix = "jobs/churn-training/input"
+    assert s3_keys(prefix) == sorted(
+        [f"{prefix}/training/{files[i].name}" for i in inputs]
+        + [f"{prefix}/validation/holdout.csv"]
+    )
+    assert (
+        s3_object(f"s3://{bucket}/{prefix}/training/{files[inputs[0]].name}")
+        == files[inputs[0]].read_bytes()
+    )
+
+    def channel(name: str) -> dict:
+        uri = f"s3://{bucket}/{prefix}/{name}/"
+        source = {
+            "S3DataType": "S3Prefix",
+            "S3Uri": uri,
+            "S3DataDistributionType": "FullyReplicated",
+        }
+        return {"ChannelName": name, "DataSource": {"S3DataSource": source}}
+
+    assert aws.call("CreateTrainingJob").params == {
+        "TrainingJobName": "churn-training",
+        "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        "RoleArn": ROLE,
+        "HyperParameters": dict(h.split("=") for h in hyperparameters),
+        "InputDataConfig": [channel("training"), channel("validation")],
+        "OutputDataConfig": {"S3OutputPath": f"s3://{bucket}/jobs/"},
+        "ResourceConfig": {
+            "InstanceType": "ml.m5.xlarge",
+            "InstanceCount": 1,
+            "VolumeSizeInGB": 10,
+        },
+        "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+        "Environment": {"AUTOAI_ALLOW_ANY_PICKLE": "false"},
+    }
+
+
+def test_train_takes_a_channel_already_in_s3(deploy, aws):
+    status, out, _ = deploy(
+        "train",
+        "from-s3",
+        "--image",
+        IMAGE,
+        "--role",
+        ROLE,
+        "--no-wait",
+        "--training",
+        f"s3://{BUCKET}/data/",
+        "--output",
+        f"s3://{BUCKET}/jobs/",
+    )
+    assert (status, out) == (0, "Completed\n")  # moto completes jobs at once
+    config = aws.call("CreateTrainingJob").params["InputDataConfig"]
+    assert [c["DataSource"]["S3DataSource"]["S3Uri"] for c in config] == [f"s3://{BUCKET}/data/"]
+    assert uploads(aws) == []
+
+
+@pytest.mark.parametrize(
+    ("hyperparameter", "message"),
+    [
+        ("max_eval=5", "unknown hyperparameter 'max_eval'"),
+        ("mode=guess", "mode"),
+        ("max_evals=many", "max_evals"),
+    ],
+)
+def test_train_checks_hyperparameters_before_any_request(deploy, aws, hyperparameter, message):
+    status, _, err = deploy(
+        "train",
+        "bad",
+        "--image",
+        IMAGE,
+        "--role",
+        ROLE,
+        "--training",
+        f"s3://{BUCKET}/data/",
+        "--output",
+        f"s3://{BUCKET}/jobs/",
+        "--hyperparameter",
+        hyperparameter,
+    )
+    assert status == 1 and message in err and err.count("\n") == 1
+    assert aws.calls() == []
+
+
+def test_transform_splits_by_line_and_leaves_the_payload_to_the_container(
+    deploy, aws, bucket, tmp_path
+):
+    rows = tmp_path / "customers.csv"
+    rows.write_text("1,Denver\n2,Boston\n")
+    status, out, _ = deploy(
+        "transform",
+        "churn-batch",
+        "--model",
+        "churn",
+        "--input",
+        str(rows),
+        "--output",
+        f"s3://{bucket}/batch/",
+        "--accept",
+        "text/csv",
+    )
+    assert (status, out) == (0, f"s3://{bucket}/batch/churn-batch/output/\n")
+    assert s3_object(f"s3://{bucket}/batch/churn-batch/input/customers.csv") == rows.read_bytes()
+    assert aws.call("CreateTransformJob").params == {
+        "TransformJobName": "churn-batch",
+        "ModelName": "churn",
+        "BatchStrategy": "MultiRecord",
+        "TransformInput": {
+            "DataSource": {
+                "S3DataSource": {
+                    "S3DataType": "S3Prefix",
+                    "S3Uri": f"s3://{bucket}/batch/churn-batch/input/",
+                }
+            },
+            "ContentType": "text/csv",
+            "SplitType": "Line",
+        },
+        "TransformOutput": {
+            "S3OutputPath": f"s3://{bucket}/batch/churn-batch/output/",
+            "AssembleWith": "Line",
+            "Accept": "text/csv",
+        },
+        "TransformResources": {"InstanceType": "ml.m5.large", "InstanceCount": 1},
+    }  # no MaxPayloadInMB, no MaxConcurrentTransforms: SageMaker asks /execution-parameters
+
+
+def test_transform_with_a_payload_limit_raises_the_containers_and_joins(deploy, aws):
+    status, _, _ = deploy(
+        "transform",
+        "joined",
+        "--model",
+        "churn",
+        "--input",
+        f"s3://{BUCKET}/in/",
+        "--output",
+        f"s3://{BUCKET}/out",
+        "--content-type",
+        "application/jsonlines",
+        "--join",
+        "--max-payload-mb",
+        "20",
+        "--max-concurrent",
+        "4",
+        "--no-wait",
+    )
+    assert status == 0
+    params = aws.call("CreateTransformJob").params
+    assert params["TransformInput"]["ContentType"] == "application/jsonlines"
+    assert params["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"] == f"s3://{BUCKET}/in/"
+    assert params["MaxPayloadInMB"] == 20
+    assert params["Environment"] == {"SAGEMAKER_MAX_PAYLOAD_IN_MB": "20"}
+    assert params["MaxConcurrentTransforms"] == 4
+    assert params["DataProcessing"] == {"JoinSource": "Input"}
+
+
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [
+        (["--max-payload-mb", "101"], "the payload limit must be 1 to 100 MB"),
+        (
+            ["--max-payload-mb", "20", "--max-concurrent", "6"],
+            "at most 100 MB in flight per instance",
+        ),
+        (["--max-concurrent", "0"], "at least 1"),
+    ],
+)
+def test_transform_limits_are_checked_before_uploading(
+    deploy, aws, bucket, tmp_path, limits, message
+):
+    rows = tmp_path / "customers.csv"
+    rows.write_text("1,Denver\n")
+    status, _, err = deploy(
+        "transform",
+        "too-much",
+        "--model",
+        "churn",
+        "--input",
+        str(rows),
+        "--output",
+        f"s3://{bucket}/batch/",
+        *limits,
+    )
+    assert status == 1 and message in err
+    assert uploads(aws) == []
+    assert aws.calls("CreateTransformJob") == []
+
+
+def test_missing_role_stops_a_training_job_before_uploading(deploy, aws, bucket, tmp_path):
+    data = tmp_path / "train.csv"
+    data.write_text("AGE,ENROLLED\n30,Yes\n")
+    status, _, err = deploy(
+        "train",
+        "no-role",
+        "--image",
+        IMAGE,
+        "--training",
+        str(data),
+        "--output",
+        f"s3://{bucket}/jobs/",
+    )
+    assert status == 1 and "no execution role for SageMaker" in err
+    assert uploads(aws) == []
