@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,15 +102,27 @@ def running_server(
 
 
 def wait_until_healthy(server: Server) -> None:
-    deadline = time.monotonic() + START_DEADLINE_SECONDS
+    wait_until_answering(f"{server.url}/ping", server.process, "serve", server.log)
+
+
+def wait_until_answering(
+    url: str,
+    process: subprocess.Popen,
+    what: str,
+    log: Callable[[], str] = str,
+    deadline_seconds: float = START_DEADLINE_SECONDS,
+) -> None:
+    """Polls `GET url` until it answers 200; fails, with `log()`, if `process` exits first or the
+    deadline passes."""
+    deadline = time.monotonic() + deadline_seconds
     while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise AssertionError(f"serve exited with {server.process.returncode}:\n{server.log()}")
+        if process.poll() is not None:
+            raise AssertionError(f"{what} exited with {process.returncode}:\n{log()}")
         with contextlib.suppress(requests.RequestException):
-            if requests.get(f"{server.url}/ping", timeout=2).status_code == 200:
+            if requests.get(url, timeout=2).status_code == 200:
                 return
         time.sleep(0.1)
-    raise AssertionError(f"serve not healthy within {START_DEADLINE_SECONDS}s:\n{server.log()}")
+    raise AssertionError(f"{what} not answering {url} within {deadline_seconds}s:\n{log()}")
 
 
 def stop(process: subprocess.Popen) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -63,11 +64,12 @@ def aws(moto, monkeypatch):
 
 @pytest.fixture
 def deploy(aws, capsysbinary):
-    """Runs `python -m deploy ARGS` in this process: (exit status, stdout, stderr)."""
+    """Runs `python -m deploy COMMAND_LINE [MORE ARGS]` in this process, the command line split as
+    a shell splits it: (exit status, stdout, stderr)."""
     from deploy.cli import main
 
-    def run(*args: str) -> tuple[int, str, str]:
-        status = main(list(args))
+    def run(command_line: str, *more: str) -> tuple[int, str, str]:
+        status = main([*shlex.split(command_line), *more])
         out, err = capsysbinary.readouterr()
         return status, out.decode(), err.decode()
 

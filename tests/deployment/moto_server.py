@@ -12,7 +12,6 @@ import contextlib
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
-from tests.serving import free_port, stop
+from tests.serving import free_port, stop, wait_until_answering
 
 START_DEADLINE_SECONDS = 30
 REGION = "eu-west-1"
@@ -95,7 +94,8 @@ def moto_server(directory: Path) -> Iterator[MotoServer]:
     """`python -m moto.server` on a free port, recording into `directory`; stopped by PID."""
     port = free_port()
     recording = directory / "moto-recording.jsonl"
-    log = (directory / "moto.log").open("wb")
+    log_path = directory / "moto.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         env={"MOTO_RECORDER_FILEPATH": str(recording), "PATH": "/usr/bin:/bin"},
@@ -105,20 +105,14 @@ def moto_server(directory: Path) -> Iterator[MotoServer]:
     )
     server = MotoServer(f"http://127.0.0.1:{port}", process, recording)
     try:
-        _wait_until_up(server)
+        wait_until_answering(
+            f"{server.url}/moto-api/data.json",
+            process,
+            "moto server",
+            log_path.read_text,
+            START_DEADLINE_SECONDS,
+        )
         yield server
     finally:
         stop(process)
         log.close()
-
-
-def _wait_until_up(server: MotoServer) -> None:
-    deadline = time.monotonic() + START_DEADLINE_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise AssertionError(f"moto server exited with {server.process.returncode}")
-        with contextlib.suppress(requests.RequestException):
-            if requests.get(f"{server.url}/moto-api/data.json", timeout=2).ok:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"moto server not up within {START_DEADLINE_SECONDS}s")

@@ -15,9 +15,7 @@ from tests.serving import running_server
 def test_the_uploaded_artifact_serves(deploy, aws, classifier, tmp_path):
     s3 = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket="artifacts", CreateBucketConfiguration={"LocationConstraint": REGION})
-    status, out, _ = deploy(
-        "package", str(classifier.model_dir / "model.pickle"), "s3://artifacts/"
-    )
+    status, out, _ = deploy(f"package {classifier.model_dir / 'model.pickle'} s3://artifacts/")
     assert (status, out) == (0, "s3://artifacts/model.tar.gz\n")
 
     archive = tmp_path / "model.tar.gz"

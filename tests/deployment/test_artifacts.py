@@ -25,8 +25,8 @@ def test_default_bucket_is_sagemakers_and_made_once(deploy, aws):
 
 def test_repository_is_made_when_missing_then_found(deploy, aws):
     uri = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/autoai-sagemaker"
-    assert deploy("repository", "autoai-sagemaker") == (0, f"{uri}\n", "")
-    assert deploy("repository", "autoai-sagemaker") == (0, f"{uri}\n", "")
+    assert deploy("repository autoai-sagemaker") == (0, f"{uri}\n", "")
+    assert deploy("repository autoai-sagemaker") == (0, f"{uri}\n", "")
 
     assert aws.call("CreateRepository").params == {
         "repositoryName": "autoai-sagemaker",
@@ -44,7 +44,7 @@ def test_login_password_is_the_tokens_password(deploy, aws):
 
 def test_package_uploads_the_pickle_and_its_metadata(deploy, aws, bucket, classifier):
     pipeline = classifier.model_dir / "model.pickle"
-    status, out, _ = deploy("package", str(pipeline), f"s3://{bucket}/churn/")
+    status, out, _ = deploy(f"package {pipeline} s3://{bucket}/churn/")
     assert (status, out) == (0, f"s3://{bucket}/churn/model.tar.gz\n")
 
     upload = aws.call(f"PUT /{bucket}/churn/model.tar.gz")
@@ -58,7 +58,7 @@ def test_package_uploads_the_pickle_and_its_metadata(deploy, aws, bucket, classi
 
 def test_package_to_a_key_names_the_artifact(deploy, bucket, bare_classifier):
     pipeline = bare_classifier.model_dir / "auto-ai-pipeline.pickle"
-    status, out, _ = deploy("package", str(pipeline), f"s3://{bucket}/models/churn.tar.gz")
+    status, out, _ = deploy(f"package {pipeline} s3://{bucket}/models/churn.tar.gz")
     assert (status, out) == (0, f"s3://{bucket}/models/churn.tar.gz\n")
     with tarfile.open(fileobj=io.BytesIO(s3_object(out.strip())), mode="r:gz") as tar:
         assert tar.getnames() == ["auto-ai-pipeline.pickle"]
@@ -78,7 +78,7 @@ def test_package_refuses_before_uploading(
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
-    status, out, err = deploy("package", str(path), destination)
+    status, out, err = deploy(f"package {path} {destination}")
     assert (status, out) == (1, "")
     assert message in err and err.count("\n") == 1
     assert aws.calls() == []
@@ -86,7 +86,7 @@ def test_package_refuses_before_uploading(
 
 def test_an_upload_that_fails_is_one_line(deploy, aws, classifier):
     pipeline = classifier.model_dir / "model.pickle"
-    status, out, err = deploy("package", str(pipeline), "s3://no-such-bucket/churn/")
+    status, out, err = deploy(f"package {pipeline} s3://no-such-bucket/churn/")
     assert (status, out) == (1, "")
     assert err.startswith(
         "deploy: cannot upload model.tar.gz to s3://no-such-bucket/churn/model.tar.gz: "
@@ -95,8 +95,8 @@ def test_an_upload_that_fails_is_one_line(deploy, aws, classifier):
 
 
 def test_teardown_deletes_the_repository_with_its_images(deploy, aws):
-    deploy("repository", "autoai-sagemaker")
-    assert deploy("teardown", "--repository", "autoai-sagemaker")[:2] == (
+    deploy("repository autoai-sagemaker")
+    assert deploy("teardown --repository autoai-sagemaker")[:2] == (
         0,
         "repository autoai-sagemaker with its images\n",
     )
@@ -104,7 +104,7 @@ def test_teardown_deletes_the_repository_with_its_images(deploy, aws):
         "repositoryName": "autoai-sagemaker",
         "force": True,
     }
-    assert deploy("teardown", "--repository", "autoai-sagemaker")[1] == "nothing to delete\n"
+    assert deploy("teardown --repository autoai-sagemaker")[1] == "nothing to delete\n"
 
 
 def test_teardown_of_a_prefix_spares_its_neighbours(deploy, aws, bucket):
@@ -116,12 +116,12 @@ def test_teardown_of_a_prefix_spares_its_neighbours(deploy, aws, bucket):
         "autoai2/x",
     ):
         s3.put_object(Bucket=bucket, Key=key, Body=b"x")
-    status, out, _ = deploy("teardown", "--s3", f"s3://{bucket}/autoai")
+    status, out, _ = deploy(f"teardown --s3 s3://{bucket}/autoai")
     assert (status, out) == (0, f"2 objects under s3://{bucket}/autoai\n")
     assert s3_keys("") == ["autoai-prod/model.tar.gz", "autoai2/x"]
 
 
 def test_teardown_never_empties_a_whole_bucket(deploy, aws, bucket):
-    status, _, err = deploy("teardown", "--s3", f"s3://{bucket}")
+    status, _, err = deploy(f"teardown --s3 s3://{bucket}")
     assert status == 1 and "is a whole bucket" in err
     assert aws.calls(f"POST /{bucket}") == []

@@ -27,15 +27,11 @@ def test_missing_region_is_named(deploy, aws, monkeypatch):
     monkeypatch.delenv("AWS_REGION")
     status, _, err = deploy("default-bucket")
     assert status == 1 and "no AWS region: pass --region or set AWS_REGION" in err
-    assert (
-        deploy("--region", "us-east-1", "default-bucket")[1] == f"sagemaker-us-east-1-{ACCOUNT}\n"
-    )
+    assert deploy("--region us-east-1 default-bucket")[1] == f"sagemaker-us-east-1-{ACCOUNT}\n"
 
 
 def test_missing_role_is_named(deploy, aws):
-    status, _, err = deploy(
-        "create-model", "churn", "--image", IMAGE, "--model-data", "s3://b/m.tar.gz"
-    )
+    status, _, err = deploy(f"create-model churn --image {IMAGE} --model-data s3://b/m.tar.gz")
     assert status == 1
     assert "no execution role for SageMaker: pass --role ARN or set SAGEMAKER_ROLE" in err
     assert aws.calls("CreateModel") == []
@@ -47,15 +43,13 @@ def test_role_from_the_environment_or_a_name(deploy, aws, monkeypatch):
         RoleName="SageMakerExecution", Path="/service-role/", AssumeRolePolicyDocument="{}"
     )
     monkeypatch.setenv("SAGEMAKER_ROLE", "SageMakerExecution")
-    assert deploy("create-model", "a", "--image", IMAGE, "--model-data", "s3://b/m.tar.gz")[0] == 0
+    assert deploy(f"create-model a --image {IMAGE} --model-data s3://b/m.tar.gz")[0] == 0
     assert aws.call("CreateModel").params["ExecutionRoleArn"] == ROLE
 
 
 def test_a_role_name_that_cannot_be_looked_up_asks_for_the_arn(deploy, aws, monkeypatch):
     monkeypatch.setenv("SAGEMAKER_ROLE", "NoSuchRole")
-    status, _, err = deploy(
-        "create-model", "a", "--image", IMAGE, "--model-data", "s3://b/m.tar.gz"
-    )
+    status, _, err = deploy(f"create-model a --image {IMAGE} --model-data s3://b/m.tar.gz")
     assert status == 1
     assert (
         "cannot look up the ARN of role NoSuchRole (NoSuchEntity): pass the role's full ARN" in err
@@ -74,7 +68,7 @@ def test_role_of_a_notebook_instance_is_the_one_it_runs_as(deploy, aws, monkeypa
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["AccessKeyId"])
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["SecretAccessKey"])
     monkeypatch.setenv("AWS_SESSION_TOKEN", credentials["SessionToken"])
-    assert deploy("create-model", "a", "--image", IMAGE, "--model-data", "s3://b/m.tar.gz")[0] == 0
+    assert deploy(f"create-model a --image {IMAGE} --model-data s3://b/m.tar.gz")[0] == 0
     assert aws.call("CreateModel").params["ExecutionRoleArn"] == ROLE
     assert json.loads(json.dumps(aws.call("GetRole").params)) == {
         "RoleName": "SageMakerExecution",

@@ -11,7 +11,7 @@ from tests.serving import ROOT
 
 
 def test_a_refused_call_is_one_line_naming_the_operation(deploy, aws):
-    status, out, err = deploy("create-endpoint", "churn-live", "--model", "missing")
+    status, out, err = deploy("create-endpoint churn-live --model missing")
     assert (status, out) == (1, "")
     assert err.startswith("deploy: AWS refused CreateEndpointConfig: ValidationException: ")
     assert "missing" in err and err.count("\n") == 1
@@ -19,7 +19,7 @@ def test_a_refused_call_is_one_line_naming_the_operation(deploy, aws):
 
 
 def test_invalid_names_are_refused_before_any_request(deploy, aws):
-    status, _, err = deploy("create-endpoint", "churn_live", "--model", "churn")
+    status, _, err = deploy("create-endpoint churn_live --model churn")
     assert status == 1 and "endpoint name 'churn_live' is not valid" in err
     assert aws.calls() == []
 

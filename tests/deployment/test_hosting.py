@@ -16,18 +16,9 @@ from tests.deployment.moto_server import ACCOUNT, REGION
 
 def test_create_model_passes_image_data_role_and_environment(deploy, aws):
     status, out, _ = deploy(
-        "create-model",
-        "churn",
-        "--image",
-        IMAGE,
-        "--model-data",
-        f"s3://{BUCKET}/churn/model.tar.gz",
-        "--role",
-        ROLE,
-        "--env",
-        "SAGEMAKER_MODEL_SERVER_WORKERS=2",
-        "--env",
-        "SAGEMAKER_INFERENCE_OUTPUT=predicted_label,probabilities",
+        f"create-model churn --image {IMAGE} --model-data s3://{BUCKET}/churn/model.tar.gz --role "
+        f"{ROLE} --env SAGEMAKER_MODEL_SERVER_WORKERS=2 --env "
+        "SAGEMAKER_INFERENCE_OUTPUT=predicted_label,probabilities"
     )
     assert (status, out) == (0, f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model/churn\n")
     assert aws.call("CreateModel").params == {
@@ -47,15 +38,8 @@ def test_create_model_passes_image_data_role_and_environment(deploy, aws):
 
 def test_create_model_multi_model_serves_a_prefix(deploy, aws):
     status, _, _ = deploy(
-        "create-model",
-        "many",
-        "--image",
-        IMAGE,
-        "--model-data",
-        f"s3://{BUCKET}/models/",
-        "--multi-model",
-        "--role",
-        ROLE,
+        f"create-model many --image {IMAGE} --model-data s3://{BUCKET}/models/ --multi-model "
+        f"--role {ROLE}"
     )
     assert status == 0
     container = aws.call("CreateModel").params["PrimaryContainer"]
@@ -66,33 +50,17 @@ def test_create_model_multi_model_serves_a_prefix(deploy, aws):
 
 def test_multi_model_data_must_be_a_prefix(deploy, aws):
     status, _, err = deploy(
-        "create-model",
-        "many",
-        "--image",
-        IMAGE,
-        "--model-data",
-        f"s3://{BUCKET}/m.tar.gz",
-        "--multi-model",
-        "--role",
-        ROLE,
+        f"create-model many --image {IMAGE} --model-data s3://{BUCKET}/m.tar.gz --multi-model "
+        f"--role {ROLE}"
     )
     assert status == 1 and "the S3 prefix holding its model.tar.gz files" in err
     assert aws.calls("CreateModel") == []
 
 
 def test_create_endpoint_configures_and_waits_until_in_service(deploy, aws):
-    deploy(
-        "create-model", "churn", "--image", IMAGE, "--model-data", "s3://b/m.tar.gz", "--role", ROLE
-    )
+    deploy(f"create-model churn --image {IMAGE} --model-data s3://b/m.tar.gz --role {ROLE}")
     status, out, err = deploy(
-        "create-endpoint",
-        "churn-live",
-        "--model",
-        "churn",
-        "--instance-type",
-        "ml.c5.xlarge",
-        "--instance-count",
-        "2",
+        "create-endpoint churn-live --model churn --instance-type ml.c5.xlarge --instance-count 2"
     )
     assert (status, out) == (0, "InService\n")
     assert err == "churn-live created; waiting until it is in service (checks every 30 s)\n"
@@ -134,7 +102,7 @@ def test_invoke_sends_the_file_and_prints_the_answer(
         timeout=10,
     ).raise_for_status()
 
-    status, out, _ = deploy("invoke", "churn-live", str(payload), "--accept", "text/csv")
+    status, out, _ = deploy(f"invoke churn-live {payload} --accept text/csv")
     assert (status, out) == (0, "Yes,0.12,0.88\n")
     call = aws.call("POST /endpoints/churn-live/invocations")
     assert call.body == payload.read_bytes()
@@ -147,13 +115,7 @@ def test_invoke_a_model_of_a_multi_model_endpoint(deploy, aws, tmp_path):
     payload = tmp_path / "rows.txt"
     payload.write_bytes(b"1,Denver,TRUE\n")
     status, _, _ = deploy(
-        "invoke",
-        "many",
-        str(payload),
-        "--content-type",
-        "text/csv",
-        "--target-model",
-        "churn.tar.gz",
+        f"invoke many {payload} --content-type text/csv --target-model churn.tar.gz"
     )
     assert status == 0
     call = aws.call("POST /endpoints/many/invocations")
@@ -165,36 +127,19 @@ def test_invoke_a_model_of_a_multi_model_endpoint(deploy, aws, tmp_path):
 def test_invoke_needs_a_content_type_it_can_tell(deploy, aws, tmp_path):
     payload = tmp_path / "rows.txt"
     payload.write_bytes(b"1,2\n")
-    status, _, err = deploy("invoke", "churn-live", str(payload))
+    status, _, err = deploy(f"invoke churn-live {payload}")
     assert status == 1 and "cannot tell the content type of rows.txt" in err
     assert aws.calls() == []
 
 
 def test_teardown_deletes_the_endpoint_its_config_and_models_once(deploy, aws, bucket, classifier):
-    deploy("package", str(classifier.model_dir / "model.pickle"), f"s3://{bucket}/churn/")
-    deploy(
-        "create-model", "churn", "--image", IMAGE, "--model-data", "s3://b/m.tar.gz", "--role", ROLE
-    )
-    deploy(
-        "create-model",
-        "batch-model",
-        "--image",
-        IMAGE,
-        "--model-data",
-        "s3://b/m.tar.gz",
-        "--role",
-        ROLE,
-    )
-    deploy("create-endpoint", "churn-live", "--model", "churn", "--no-wait")
+    deploy(f"package {classifier.model_dir / 'model.pickle'} s3://{bucket}/churn/")
+    deploy(f"create-model churn --image {IMAGE} --model-data s3://b/m.tar.gz --role {ROLE}")
+    deploy(f"create-model batch-model --image {IMAGE} --model-data s3://b/m.tar.gz --role {ROLE}")
+    deploy("create-endpoint churn-live --model churn --no-wait")
 
     status, out, _ = deploy(
-        "teardown",
-        "--endpoint",
-        "churn-live",
-        "--model",
-        "batch-model",
-        "--s3",
-        f"s3://{bucket}/churn/",
+        f"teardown --endpoint churn-live --model batch-model --s3 s3://{bucket}/churn/"
     )
     assert status == 0
     assert out.splitlines() == [
@@ -212,7 +157,7 @@ def test_teardown_deletes_the_endpoint_its_config_and_models_once(deploy, aws, b
     ]
     assert s3_keys("churn/") == []
 
-    assert deploy("teardown", "--endpoint", "churn-live", "--model", "batch-model")[:2] == (
+    assert deploy("teardown --endpoint churn-live --model batch-model")[:2] == (
         0,
         "nothing to delete\n",
     )

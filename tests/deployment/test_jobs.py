@@ -25,13 +25,7 @@ def test_train_uploads_the_channel_and_runs_the_job(
     validation.write_text("AGE,ENROLLED\n40,No\n")
     options = [a for h in hyperparameters for a in ("--hyperparameter", h)]
     status, out, _ = deploy(
-        "train",
-        "churn-training",
-        "--image",
-        IMAGE,
-        "--role",
-        ROLE,
-        "--training",
+        f"train churn-training --image {IMAGE} --role {ROLE} --training",
         *(str(files[i]) for i in inputs),
         "--validation",
         str(validation),
@@ -83,17 +77,8 @@ def test_train_uploads_the_channel_and_runs_the_job(
 
 def test_train_takes_a_channel_already_in_s3(deploy, aws):
     status, out, _ = deploy(
-        "train",
-        "from-s3",
-        "--image",
-        IMAGE,
-        "--role",
-        ROLE,
-        "--no-wait",
-        "--training",
-        f"s3://{BUCKET}/data/",
-        "--output",
-        f"s3://{BUCKET}/jobs/",
+        f"train from-s3 --image {IMAGE} --role {ROLE} --no-wait --training s3://{BUCKET}/data/ "
+        f"--output s3://{BUCKET}/jobs/"
     )
     assert (status, out) == (0, "Completed\n")  # moto completes jobs at once
     config = aws.call("CreateTrainingJob").params["InputDataConfig"]
@@ -111,18 +96,8 @@ def test_train_takes_a_channel_already_in_s3(deploy, aws):
 )
 def test_train_checks_hyperparameters_before_any_request(deploy, aws, hyperparameter, message):
     status, _, err = deploy(
-        "train",
-        "bad",
-        "--image",
-        IMAGE,
-        "--role",
-        ROLE,
-        "--training",
-        f"s3://{BUCKET}/data/",
-        "--output",
-        f"s3://{BUCKET}/jobs/",
-        "--hyperparameter",
-        hyperparameter,
+        f"train bad --image {IMAGE} --role {ROLE} --training s3://{BUCKET}/data/ --output "
+        f"s3://{BUCKET}/jobs/ --hyperparameter {hyperparameter}"
     )
     assert status == 1 and message in err and err.count("\n") == 1
     assert aws.calls() == []
@@ -134,16 +109,8 @@ def test_transform_splits_by_line_and_leaves_the_payload_to_the_container(
     rows = tmp_path / "customers.csv"
     rows.write_text("1,Denver\n2,Boston\n")
     status, out, _ = deploy(
-        "transform",
-        "churn-batch",
-        "--model",
-        "churn",
-        "--input",
-        str(rows),
-        "--output",
-        f"s3://{bucket}/batch/",
-        "--accept",
-        "text/csv",
+        f"transform churn-batch --model churn --input {rows} --output s3://{bucket}/batch/ "
+        "--accept text/csv"
     )
     assert (status, out) == (0, f"s3://{bucket}/batch/churn-batch/output/\n")
     assert s3_object(f"s3://{bucket}/batch/churn-batch/input/customers.csv") == rows.read_bytes()
@@ -172,22 +139,9 @@ def test_transform_splits_by_line_and_leaves_the_payload_to_the_container(
 
 def test_transform_with_a_payload_limit_raises_the_containers_and_joins(deploy, aws):
     status, _, _ = deploy(
-        "transform",
-        "joined",
-        "--model",
-        "churn",
-        "--input",
-        f"s3://{BUCKET}/in/",
-        "--output",
-        f"s3://{BUCKET}/out",
-        "--content-type",
-        "application/jsonlines",
-        "--join",
-        "--max-payload-mb",
-        "20",
-        "--max-concurrent",
-        "4",
-        "--no-wait",
+        f"transform joined --model churn --input s3://{BUCKET}/in/ --output s3://{BUCKET}/out "
+        "--content-type application/jsonlines --join --max-payload-mb 20 --max-concurrent 4 "
+        "--no-wait"
     )
     assert status == 0
     params = aws.call("CreateTransformJob").params
@@ -216,14 +170,7 @@ def test_transform_limits_are_checked_before_uploading(
     rows = tmp_path / "customers.csv"
     rows.write_text("1,Denver\n")
     status, _, err = deploy(
-        "transform",
-        "too-much",
-        "--model",
-        "churn",
-        "--input",
-        str(rows),
-        "--output",
-        f"s3://{bucket}/batch/",
+        f"transform too-much --model churn --input {rows} --output s3://{bucket}/batch/",
         *limits,
     )
     assert status == 1 and message in err
@@ -235,14 +182,7 @@ def test_missing_role_stops_a_training_job_before_uploading(deploy, aws, bucket,
     data = tmp_path / "train.csv"
     data.write_text("AGE,ENROLLED\n30,Yes\n")
     status, _, err = deploy(
-        "train",
-        "no-role",
-        "--image",
-        IMAGE,
-        "--training",
-        str(data),
-        "--output",
-        f"s3://{bucket}/jobs/",
+        f"train no-role --image {IMAGE} --training {data} --output s3://{bucket}/jobs/"
     )
     assert status == 1 and "no execution role for SageMaker" in err
     assert uploads(aws) == []
