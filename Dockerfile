@@ -48,8 +48,9 @@ COPY training/ training/
 COPY local-test/test-dir/input/data/training/demand_response.csv local-test/test-dir/input/data/training/
 RUN python -m training.default_model --model-dir /opt/ml/model
 
-# What the project adds to Multi Model Server (plugins/: endpoints, a corrected decoder), compiled
-# by the same script as `make plugin` against this runtime's multi-model-server jar.
+# What the project adds to Multi Model Server (plugins/: /execution-parameters, the refusal of
+# model downloads, and our response decoder and batch aggregator), compiled by the same script as
+# `make plugin` against this runtime's multi-model-server jar.
 # hadolint ignore=DL3006
 FROM python-${AUTOAI_RUNTIME} AS plugin
 # hadolint ignore=DL3008

@@ -18,7 +18,6 @@ from typing import Any
 
 from sagemaker_inference.default_handler_service import DefaultHandlerService
 
-from handler.batching import request_batching
 from handler.inference_handler import AutoAIInferenceHandler
 from handler.logs import configure_worker_logging
 from handler.settings import Settings
@@ -62,5 +61,3 @@ def _load(service: HandlerService, context: Any) -> None:
         time.sleep(OUTPUT_GRACE_SECONDS)
         raise
     LOGGER.info("model %s loaded from %s", context.model_name, model_dir)
-    if service.settings.multi_model and service.settings.batch_size > 1:
-        request_batching(service.settings, context.model_name)

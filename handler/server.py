@@ -19,7 +19,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from handler.batching import start_configuring
 from handler.settings import Settings
 from handler.supervisor import Supervisor
 
@@ -70,6 +69,9 @@ def mms_properties(settings: Settings, run_dir: Path) -> str:
         "async_logging": "true",
         "vmargs": JVM_ARGS,
         "max_batch_bytes": str(MAX_BATCH_BYTES),
+        # read by our BatchAggregator, which sets them on every model MMS registers
+        "autoai_batch_size": str(settings.batch_size),
+        "autoai_max_batch_delay": str(settings.max_batch_delay_ms),
     }
     if PLUGINS_DIR.is_dir():
         properties["plugins_path"] = str(PLUGINS_DIR)
@@ -100,7 +102,8 @@ def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
     if not PLUGINS_DIR.is_dir():
         LOGGER.warning(
             "no Multi Model Server plugins in %s (make plugin builds them): "
-            "GET /execution-parameters will be a 404 and requests are scored one at a time",
+            "GET /execution-parameters will be a 404, requests are scored one at a time and "
+            "model URLs are not refused",
             PLUGINS_DIR,
         )
     with tempfile.TemporaryDirectory(prefix="autoai-mms-") as run:
@@ -120,8 +123,6 @@ def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
             model_dir = settings.model_dir
             models = f"{MODEL_NAME}={model_dir.name}"
             command += ["--model-store", str(model_dir.parent), "--models", models]
-            if settings.batch_size > 1 and PLUGINS_DIR.is_dir():
-                start_configuring(settings, run_dir / MANAGEMENT_SOCKET, MODEL_NAME)
         LOGGER.info("Multi Model Server starting on port %d", settings.port)
         code = supervisor.run(command, env=_server_environment(settings, run_dir), cwd=run_dir)
     if supervisor.stopping:

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Compile what this project adds to Multi Model Server (plugins/):
 #   tools/build-plugin.sh MODEL_SERVER_JAR OUTPUT_DIR
-# writes OUTPUT_DIR/autoai-mms-plugins.jar, the endpoint plugins (GET /execution-parameters,
-# PUT /batching), which MMS loads from its plugins_path, and OUTPUT_DIR/mms-fixes/, corrected MMS
-# classes that `serve` puts first on MMS's class path. MODEL_SERVER_JAR is the model-server.jar
+# writes OUTPUT_DIR/autoai-mms-plugins.jar, the plugins (GET /execution-parameters, and the URL
+# handler that refuses model downloads), which MMS loads from its plugins_path, and
+# OUTPUT_DIR/mms-fixes/, our replacements of MMS classes (the response decoder, the batch
+# aggregator) that `serve` puts first on MMS's class path. MODEL_SERVER_JAR is the model-server.jar
 # inside the multi-model-server package: it carries the software.amazon.ai.mms.servingsdk classes
 # and the MMS classes these compile against. The image's plugin stage and `make plugin` run this.
 set -euo pipefail

@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * whatever queued while the workers were busy. (The queue is read through reflection on
  * {@code Model}'s private job table; if that fails, batching stays MMS's.)
  *
+ * <p>MMS takes a model's batch size and delay only from its registration API, and gives a model
+ * named at start-up, or loaded by SageMaker on a multi-model endpoint, a batch size of 1. So each
+ * aggregator first gives its model the batch size and delay `serve` configured (the MMS config
+ * properties {@code autoai_batch_size} and {@code autoai_max_batch_delay}), before the model's
+ * first request; a batch size of 1 leaves MMS's settings alone.
+ *
  * <p>The rest is MMS's behaviour: a load command travels alone, each prediction answers its own
  * job, and a failed batch fails (or requeues) all of its jobs. MMS's launcher puts its working
  * directory first on the Java class path; `serve` places this class there, ahead of the jar's.
@@ -51,8 +57,9 @@ public class BatchAggregator {
 
     public BatchAggregator(Model model) {
         this.model = model;
-        this.maxBatchBytes = maxBatchBytes();
+        this.maxBatchBytes = property("max_batch_bytes", DEFAULT_MAX_BATCH_BYTES);
         this.queue = dataQueue(model);
+        configureBatching(model);
     }
 
     public BaseModelRequest getRequest(String threadName, WorkerState state)
@@ -195,12 +202,32 @@ public class BatchAggregator {
         return bytes;
     }
 
-    private static long maxBatchBytes() {
-        String value = ConfigManager.getInstance().getConfiguration().getProperty("max_batch_bytes");
+    /** Sets the model's configured batch size and delay, once per model (its workers share it). */
+    private static void configureBatching(Model model) {
+        int batchSize = (int) property("autoai_batch_size", 1);
+        int delay = (int) property("autoai_max_batch_delay", model.getMaxBatchDelay());
+        synchronized (model) {
+            if (batchSize <= 1
+                    || (model.getBatchSize() == batchSize && model.getMaxBatchDelay() == delay)) {
+                return;
+            }
+            model.setBatchSize(batchSize);
+            model.setMaxBatchDelay(delay);
+        }
+        LOGGER.info(
+                "micro-batching model {}: batch_size {}, max_batch_delay {} ms",
+                model.getModelName(),
+                batchSize,
+                delay);
+    }
+
+    /** A whole-number MMS config property (`serve` writes and checks them), or the fallback. */
+    private static long property(String name, long fallback) {
+        String value = ConfigManager.getInstance().getConfiguration().getProperty(name);
         try {
-            return value == null ? DEFAULT_MAX_BATCH_BYTES : Long.parseLong(value.trim());
+            return value == null ? fallback : Long.parseLong(value.trim());
         } catch (NumberFormatException error) {
-            return DEFAULT_MAX_BATCH_BYTES;
+            return fallback;
         }
     }
 }
