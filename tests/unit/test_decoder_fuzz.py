@@ -62,11 +62,11 @@ def test_arbitrary_text_made_of_the_formats_own_characters(content_type, body, s
     decodes_or_refuses(body.encode(), content_type, schema)
 
 
-
 @pytest.fixture(scope="module", autouse=True)
 def hypothesis_home(tmp_path_factory):
     """Hypothesis keeps its examples and caches in a temp dir, not in the repository."""
     set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
+
 
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(values=st.lists(rows, min_size=0, max_size=5), schema=st.sampled_from(SCHEMAS))
