@@ -76,9 +76,11 @@ def to_frame(
         if from_text:
             column = [None if token in NA_TOKENS else token for token in column]
         kind = schema.types[index] if schema.types else None
+        converted = None
         if kind is None and from_text:
-            kind = _inferred_type(column)
-        converted = _text_column(column, kind) if from_text else None
+            kind, converted = _inferred_column(column)
+        if converted is None and from_text:
+            converted = _text_column(column, kind)
         if converted is None:
             converter = CONVERTERS[kind] if kind else _as_given
             converted = _converted(column, converter, schema.column_label(index))
@@ -180,10 +182,18 @@ def _parse_number(token: str) -> int | float:
 
 
 def _to_float(value: Any) -> Any:
+    number = _to_number(value)
+    if not isinstance(number, int):
+        return number  # a float already, or missing
     try:
-        return float(_to_number(value))
+        # An integer token in a float column is read from its text, as `pandas.read_csv` reads
+        # it: "-0" is -0.0.
+        result = float(value.strip() if isinstance(value, str) else number)
     except OverflowError:
-        raise _BadValue(value, "a finite number") from None
+        result = math.inf
+    if not math.isfinite(result):
+        raise _BadValue(value, "a finite number")
+    return result
 
 
 def _to_bool(value: Any) -> Any:
@@ -207,18 +217,26 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _inferred_type(tokens: Sequence[Any]) -> str:
-    """int, float, bool or str, as `pandas.read_csv` would type a column of these tokens."""
+def _inferred_column(tokens: Sequence[Any]) -> tuple[str, list[Any] | None]:
+    """int, float, bool or str, as `pandas.read_csv` would type a column of these tokens, and the
+    column's values where typing it already converted them (else None: convert them after)."""
     present = [t for t in tokens if t is not None]
     if not present:
-        return "float"
+        return "float", None
     if all(t in TRUE_TOKENS or t in FALSE_TOKENS for t in present):
-        return "bool"
+        return "bool", None
+    for kind in ("int", "float"):  # plain numbers: typed and converted in one pass
+        values = _text_column(tokens, kind)
+        if values is not None:
+            return kind, values
     try:
         numbers = [_parse_number(t) for t in present]
     except _BadValue:
-        return "str"
-    return "int" if all(isinstance(n, int) for n in numbers) else "float"
+        return "str", None
+    if all(isinstance(n, int) for n in numbers):
+        parsed = iter(numbers)
+        return "int", [MISSING if t is None else next(parsed) for t in tokens]
+    return "float", None  # converted by the checked path, which reads integer tokens as floats
 
 
 def object_array(frame: pd.DataFrame) -> np.ndarray:

@@ -195,7 +195,20 @@ def test_batches_of_several_requests_concatenate_in_order():
 
 TOKENS = {
     "int": ["007", "+1", "-0", "42", None, "1.5", " 3", "1_000", "١٢", "1\n2", "9" * 40],
-    "float": ["1.", ".5", "+.5", "-2.25", "12", None, "1e5", "1e999", "nan", " 1.5", "9" * 400],
+    "float": [
+        "1.",
+        ".5",
+        "+.5",
+        "-2.25",
+        "12",
+        "-0",
+        None,
+        "1e5",
+        "1e999",
+        "nan",
+        " 1.5",
+        "9" * 400,
+    ],
     "bool": ["TRUE", "false", "True", None, "maybe", "1"],
     "str": ["Austin", None, "", "a\nb"],
 }
@@ -216,6 +229,26 @@ def test_whole_column_conversion_gives_what_the_per_value_converters_give(kind):
             slow = _converted(column, CONVERTERS[kind], "column")
             assert [type(v) for v in fast] == [type(v) for v in slow], column
             assert [repr(v) for v in fast] == [repr(v) for v in slow], column
+
+
+def test_untyped_columns_keep_the_numbers_their_typing_parsed():
+    """Without types, numbers parsed while typing a column are its values: the same values the
+    per-value converter of the inferred type gives."""
+    from handler.frame import CONVERTERS, _converted, _inferred_column
+
+    tokens = TOKENS["int"] + TOKENS["float"]
+    checked = 0
+    for size in range(1, 6):
+        for start in range(len(tokens) - size + 1):
+            column = tokens[start : start + size]
+            kind, fast = _inferred_column(column)
+            if fast is None:
+                continue
+            slow = _converted(column, CONVERTERS[kind], "column")
+            assert [type(v) for v in fast] == [type(v) for v in slow], column
+            assert [repr(v) for v in fast] == [repr(v) for v in slow], column
+            checked += 1
+    assert checked > 20  # ints, decimals and their mixes were all compared
 
 
 def test_a_number_beyond_float_range_is_a_bad_value_not_a_crash():
