@@ -42,7 +42,7 @@ class AutoAIInferenceHandler(DefaultInferenceHandler):
         try:
             return model.predict(data.frame)
         except INPUT_ERRORS as error:
-            # The model scored its sample row at start-up, so these come from this input.
+            # A single model scored its sample row at start-up, so these come from this input.
             raise BadRequest(f"the pipeline cannot score this input: {error}") from None
 
     def default_output_fn(self, prediction: Predictions, accept: str) -> bytes:

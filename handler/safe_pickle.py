@@ -18,6 +18,7 @@ import types
 from pathlib import Path
 from typing import Any
 
+import joblib
 from joblib.numpy_pickle import NumpyUnpickler
 
 from handler.errors import ModelLoadError
@@ -60,9 +61,9 @@ class AllowlistUnpickler(NumpyUnpickler):
 
 def load_pipeline(path: Path, allow_any_global: bool = False) -> Any:
     """The object pickled in `path` (a pickle or joblib file), through the allowlist unless told."""
+    if allow_any_global:
+        return joblib.load(path)
     with open_decompressed(path) as stream:
-        if allow_any_global:
-            return NumpyUnpickler(str(path), stream, True).load()
         return AllowlistUnpickler(str(path), stream, True).load()
 
 

@@ -138,12 +138,12 @@ def _refusal(context: Any, index: int, error: Exception) -> str:
     if isinstance(error, InferenceError):
         LOGGER.debug(
             "request %s refused with %d: %s",
-            _request_id(context, index),
+            context.get_request_id(index),
             error.status_code,
             error.message,
         )
         return _error_response(context, index, error.status_code, error.message)
-    LOGGER.error("request %s failed", _request_id(context, index), exc_info=error)
+    LOGGER.error("request %s failed", context.get_request_id(index), exc_info=error)
     return _error_response(
         context,
         index,
@@ -159,16 +159,11 @@ def _log_answers(context: Any, count: int, started: float) -> None:
         status, _phrase = context.get_response_status(index)
         LOGGER.debug(
             "request %s answered %s in %.1f ms (batch of %d)",
-            _request_id(context, index),
+            context.get_request_id(index),
             status or HTTPStatus.OK.value,
             milliseconds,
             count,
         )
-
-
-def _request_id(context: Any, index: int) -> str:
-    request_ids = getattr(context, "request_ids", None) or {}
-    return str(request_ids.get(index, "?"))
 
 
 def _error_response(context: Any, index: int, status: int, message: str) -> str:

@@ -28,7 +28,14 @@ from pathlib import Path
 DEFAULT_CONCURRENCY = 1
 DEFAULT_PAYLOAD_MB = 6
 REQUEST_TIMEOUT_SECONDS = 600
-JSON_TYPES = ("application/jsonlines", "application/x-jsonlines", "application/json")
+# handler/media_types.py's JSON Lines aliases too (this script is standard library only).
+JSON_TYPES = (
+    "application/json",
+    "application/jsonlines",
+    "application/x-jsonlines",
+    "application/jsonl",
+    "application/x-ndjson",
+)
 
 
 class TransformError(Exception):

@@ -50,3 +50,11 @@ def test_mini_batches_fill_up_to_the_limit_in_order(client):
 def test_a_record_over_the_limit_is_refused(client):
     with pytest.raises(client.TransformError, match="record 2 is 101 bytes"):
         list(client.mini_batches([b"a", b"x" * 100], 100))
+
+
+def test_it_knows_every_json_type_the_server_takes(client):
+    """The script is standard library only, so it keeps its own list; the server's aliases too."""
+    from handler import media_types
+
+    server_json = {media_types.JSON, media_types.JSONLINES, *media_types.ALIASES}
+    assert set(client.JSON_TYPES) == server_json
