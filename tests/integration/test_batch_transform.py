@@ -129,6 +129,7 @@ def test_a_final_line_end_makes_no_phantom_row(classifier, batch_server):
     line = csv_lines(classifier.holdout)[0]
     with_end = batch_server.invoke(line + "\n", "text/csv", "text/csv")
     without = batch_server.invoke(line, "text/csv", "text/csv")
+    assert with_end.status_code == without.status_code == 200, with_end.text
     assert with_end.text == without.text
     assert with_end.text.count("\n") == 1
 

@@ -60,11 +60,13 @@ def test_a_worker_killed_mid_traffic_is_replaced_and_nothing_hangs(classifier, t
         with ThreadPoolExecutor(8) as pool:
             for _ in range(8):
                 pool.submit(traffic)
-            time.sleep(2)
-            killed_at = time.monotonic()
-            os.kill(victims[0].pid, signal.SIGKILL)
-            time.sleep(8)
-            stop.set()
+            try:
+                time.sleep(2)  # traffic before the kill
+                killed_at = time.monotonic()
+                os.kill(victims[0].pid, signal.SIGKILL)
+                time.sleep(8)  # and after it
+            finally:
+                stop.set()
         replaced = forked_workers(server)
     before = [status for sent, status, took in outcomes if sent + took < killed_at]
     after = [status for sent, status, _ in outcomes if sent > killed_at + 4]

@@ -38,7 +38,7 @@ def test_defaults(monkeypatch):
          ("predicted_label", "labels")),
         ({"SAGEMAKER_MULTI_MODEL": "true"}, "multi_model", True),
         ({"AUTOAI_BATCH_SIZE": "8"}, "batch_size", 8),
-        ({"AUTOAI_MAX_BATCH_DELAY_MS": "0"}, "max_batch_delay_ms", 0),
+        ({"AUTOAI_MAX_BATCH_DELAY_MS": "250"}, "max_batch_delay_ms", 250),
         ({"SAGEMAKER_MULTI_MODEL": "FALSE"}, "multi_model", False),
         ({"SAGEMAKER_BASE_DIR": "/tmp/ml"}, "models_dir", Path("/tmp/ml/models")),
     ],
