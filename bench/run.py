@@ -36,6 +36,7 @@ from training.sample_data import TARGET, demand_response_customers
 ROOT = Path(__file__).resolve().parent.parent
 
 LOADS = (("1-row CSV", 1, (1, 16, 64)), ("1000-row CSV", 1000, (1, 4)))
+WRK_SCRIPT_NAME = "post.lua"
 WRK_SCRIPT = """
 local file = io.open(os.getenv("BENCH_BODY"), "rb")
 wrk.method = "POST"
@@ -70,7 +71,8 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="autoai-bench-") as scratch:
         work = Path(scratch)
         model = AutoAIModel.load(ROOT / "model")
-        payloads = _payloads(model, work)
+        payloads = _payloads(model, work)  # also written to work/<rows>.csv, for wrk
+        (work / WRK_SCRIPT_NAME).write_text(WRK_SCRIPT)
         expected = {rows: _in_process_body(model, body) for rows, body in payloads.items()}
         results = {"in-process": _in_process(model, payloads, options.seconds)}
         memory = {}
@@ -81,9 +83,7 @@ def main(argv: list[str]) -> int:
                 cold[name] = server.cold_start_seconds
                 _check(server, payloads, expected)
                 results[name] = {
-                    (rows, concurrency): _wrk(
-                        server.url, payloads[rows], concurrency, rows, options
-                    )
+                    (rows, concurrency): _wrk(server.url, work, rows, concurrency, options)
                     for _, rows, concurrencies in LOADS
                     for concurrency in concurrencies
                 }
@@ -187,8 +187,9 @@ def _launch(name: str, command: list[str], environment: dict, port: int, work: P
             command, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     while time.monotonic() - started < START_DEADLINE_SECONDS:
-        if process.poll() is not None:
-            raise SystemExit(f"{name} exited with {process.returncode}: see {log_path}")
+        if process.poll() is not None:  # the log goes with the scratch dir: show its end
+            tail = log_path.read_text(errors="replace")[-2000:]
+            raise SystemExit(f"{name} exited with {process.returncode}:\n{tail}")
         if _healthy(url):
             return Server(name, process, url, time.monotonic() - started)
         time.sleep(0.01)
@@ -223,25 +224,18 @@ def _parsed(body: bytes) -> list[tuple[str, list[float]]]:
     return [(row[0], [float(p) for p in row[1:]]) for row in rows]
 
 
-def _wrk(url: str, body: bytes, concurrency: int, rows: int, options) -> Figures:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT)
-    with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as payload:
-        payload.write(body)
-    try:
-        command = [
-            "wrk", "--threads", "1", "--connections", str(concurrency),
-            "--duration", f"{options.seconds}s", "--timeout", "10s", "--latency",
-            "--script", script.name, f"{url}/invocations",
-        ]  # fmt: skip
-        environment = dict(os.environ, BENCH_BODY=payload.name)
-        output = subprocess.run(
-            command, env=environment, capture_output=True, text=True, check=True,
-            timeout=options.seconds + 30,
-        ).stdout  # fmt: skip
-    finally:
-        os.unlink(script.name)
-        os.unlink(payload.name)
+def _wrk(url: str, work: Path, rows: int, concurrency: int, options) -> Figures:
+    """wrk posting work/<rows>.csv through work's Lua script."""
+    command = [
+        "wrk", "--threads", "1", "--connections", str(concurrency),
+        "--duration", f"{options.seconds}s", "--timeout", "10s", "--latency",
+        "--script", str(work / WRK_SCRIPT_NAME), f"{url}/invocations",
+    ]  # fmt: skip
+    environment = dict(os.environ, BENCH_BODY=str(work / f"{rows}.csv"))
+    output = subprocess.run(
+        command, env=environment, capture_output=True, text=True, check=True,
+        timeout=options.seconds + 30,
+    ).stdout  # fmt: skip
     per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
