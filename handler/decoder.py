@@ -75,7 +75,8 @@ def _decode_csv(text: str, schema: Schema) -> Decoded:
     first = next((n for n, record in enumerate(records) if not _blank(record)), None)
     if first is not None and schema.names and _names(records[first]) == schema.names:
         del records[first]
-    return _without_blanks(records, _blank)
+    blank_lines = tuple(n for n, record in enumerate(records) if _blank(record))
+    return Decoded([record for record in records if not _blank(record)], None, blank_lines)
 
 
 def _names(record: list[str]) -> tuple[str, ...]:
@@ -84,11 +85,6 @@ def _names(record: list[str]) -> tuple[str, ...]:
 
 def _blank(record: list[str]) -> bool:
     return not record or (len(record) == 1 and not record[0].strip())
-
-
-def _without_blanks(lines: list, is_blank: Callable[[Any], bool]) -> Decoded:
-    blank_lines = tuple(n for n, line in enumerate(lines) if is_blank(line))
-    return Decoded([line for line in lines if not is_blank(line)], None, blank_lines)
 
 
 def _decode_json(text: str, schema: Schema) -> Decoded:

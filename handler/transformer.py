@@ -32,7 +32,7 @@ Outcome = Union[Predictions, Exception]
 
 
 @dataclass(frozen=True)
-class Decoded:
+class DecodedRequest:
     """One request of a batch, decoded: its position, its rows and the type to answer in."""
 
     index: int
@@ -78,15 +78,15 @@ class AutoAITransformer(Transformer):
             _log_answers(context, len(data), started)
         return answers
 
-    def _decode(self, index: int, request: dict, context: Any) -> Decoded:
+    def _decode(self, index: int, request: dict, context: Any) -> DecodedRequest:
         headers = _headers(context, index)
         content_type = media_types.content_type_of(headers.get("content-type"))
         accept = media_types.negotiate(
             headers.get("accept"), content_type, self._settings.default_accept
         )
-        return Decoded(index, self._input_fn(_body(request), content_type), accept)
+        return DecodedRequest(index, self._input_fn(_body(request), content_type), accept)
 
-    def _score(self, decoded: list[Decoded]) -> list[Outcome]:
+    def _score(self, decoded: list[DecodedRequest]) -> list[Outcome]:
         """Each request's predictions, from one pipeline call for all requests when they can.
 
         Requests whose columns differ (possible only without feature names) are scored apart.
