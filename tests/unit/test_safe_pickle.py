@@ -51,6 +51,8 @@ def test_a_pickle_calling_os_system_is_refused_before_it_runs(tmp_path):
         (__import__, ("os",), "builtins.__import__"),
         (__import__("pandas").read_pickle, ("/tmp/x",), "read_pickle"),
         (joblib.load, ("/tmp/x",), "joblib"),
+        (__import__("numpy").load, ("/tmp/x",), "load"),
+        (__import__("pandas").eval, ("1 + 1",), "eval"),
     ],
 )
 def test_globals_outside_the_allowlist_are_refused_and_named(tmp_path, function, arguments, named):
