@@ -6,7 +6,7 @@
 # the same code `make serve` runs natively. AUTOAI_RUNTIME picks the Python base and the lock.
 ARG AUTOAI_RUNTIME=25.1
 
-# The Python of each Watson Studio AutoAI runtime (handler/runtimes.py lists the same).
+# The Python of each Watson Studio AutoAI runtime (handler/model/runtimes.py lists the same).
 FROM python:3.9-slim-bookworm AS python-22.1
 FROM python:3.10-slim-bookworm AS python-23.1
 FROM python:3.11-slim-bookworm AS python-24.1

@@ -8,7 +8,7 @@ USAGE = "usage: entrypoint.py serve|train"
 def main(argv: list[str]) -> int:
     mode = argv[1] if len(argv) > 1 else None
     if mode == "serve":
-        from handler.serve import serve
+        from handler.process.serve import serve
 
         return serve()
     if mode == "train":

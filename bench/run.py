@@ -26,10 +26,10 @@ from pathlib import Path
 
 import psutil
 
-from handler.decoder import decode
-from handler.encoder import encode
-from handler.media_types import CSV
-from handler.model import AutoAIModel
+from handler.model.autoai_model import AutoAIModel
+from handler.wire.decoding import decode
+from handler.wire.encoding import encode
+from handler.wire.media_types import CSV
 from tests.serving import free_port
 from training.sample_data import TARGET, demand_response_customers
 

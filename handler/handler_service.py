@@ -18,10 +18,10 @@ from typing import Any
 
 from sagemaker_inference.default_handler_service import DefaultHandlerService
 
-from handler.inference_handler import AutoAIInferenceHandler
-from handler.logs import configure_worker_logging
-from handler.settings import Settings
-from handler.transformer import AutoAITransformer
+from handler.process.logs import configure_worker_logging
+from handler.process.settings import Settings
+from handler.scoring.inference import AutoAIInferenceHandler
+from handler.scoring.transformer import AutoAITransformer
 
 LOGGER = logging.getLogger(__name__)
 OUTPUT_GRACE_SECONDS = 0.5

@@ -28,7 +28,7 @@ from pathlib import Path
 DEFAULT_CONCURRENCY = 1
 DEFAULT_PAYLOAD_MB = 6
 REQUEST_TIMEOUT_SECONDS = 600
-# handler/media_types.py's JSON Lines aliases too (this script is standard library only).
+# handler/wire/media_types.py's JSON Lines aliases too (this script is standard library only).
 JSON_TYPES = (
     "application/json",
     "application/jsonlines",

@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 import requests
 
-from handler.media_types import CSV
-from handler.metadata import METADATA_FILE
-from handler.predictions import Predictions
-from handler.runtimes import RUNTIMES
+from handler.model.metadata import METADATA_FILE
+from handler.model.predictions import Predictions
+from handler.model.runtimes import RUNTIMES
+from handler.wire.media_types import CSV
 from tests.serving import ROOT, running_server
 
 DOCKERFILE = ROOT / "Dockerfile"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from handler.metadata import METADATA_FILE
-from handler.model_files import ARCHIVE_NAME, MODEL_PATTERNS
+from handler.model.files import ARCHIVE_NAME, MODEL_PATTERNS
+from handler.model.metadata import METADATA_FILE
 from training.layout import TrainingError
 
 CSV_SUFFIXES = (".csv", ".csv.gz", ".txt", ".txt.gz")

@@ -12,8 +12,8 @@ import logging
 
 import pandas as pd
 
-from handler.metadata import ModelMetadata
-from handler.model import AutoAIModel
+from handler.model.autoai_model import AutoAIModel
+from handler.model.metadata import ModelMetadata
 from training.hyperparameters import Hyperparameters
 from training.layout import TrainingError
 

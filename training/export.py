@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from handler.metadata import Feature, ModelMetadata, sha256_of
+from handler.model.metadata import Feature, ModelMetadata, sha256_of
 
 PICKLE_NAME = "model.pickle"
 RECORDED_PACKAGES = (

@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 
 from handler.errors import ModelLoadError
-from handler.logs import loggers_kept_enabled
-from handler.metadata import METADATA_FILE
-from handler.model import AutoAIModel, load_and_score
-from handler.model_files import ARCHIVE_NAME, MODEL_PATTERNS, find_candidates, unpack_archive
-from handler.startup import settings_for
+from handler.model.autoai_model import AutoAIModel, load_and_score
+from handler.model.files import ARCHIVE_NAME, MODEL_PATTERNS, find_candidates, unpack_archive
+from handler.model.metadata import METADATA_FILE
+from handler.process.logs import loggers_kept_enabled
+from handler.process.startup import settings_for
 from training.autoai_pipeline import feature_types
 from training.data import data_files, read_table
 from training.dataset import (

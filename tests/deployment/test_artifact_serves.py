@@ -7,7 +7,7 @@ import tarfile
 
 import boto3
 
-from handler.media_types import CSV, JSON
+from handler.wire.media_types import CSV, JSON
 from tests.deployment.moto_server import REGION
 from tests.serving import running_server
 

@@ -6,7 +6,9 @@ import subprocess
 import sys
 
 from deploy import artifacts, hosting, jobs
-from handler import metadata, model_files, settings
+from handler.model import files as model_files
+from handler.model import metadata
+from handler.process import settings
 from tests.serving import ROOT
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from handler.media_types import CSV
+from handler.wire.media_types import CSV
 from tests.serving import running_server
 
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from handler.media_types import CSV, JSON, JSONLINES
+from handler.wire.media_types import CSV, JSON, JSONLINES
 from tests.serving import ROOT
 
 WML_FIELDS = ["prediction", "probability"]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from handler.media_types import CSV, JSON, JSONLINES
+from handler.wire.media_types import CSV, JSON, JSONLINES
 from tests.serving import running_server
 
 

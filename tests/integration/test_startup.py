@@ -12,8 +12,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from handler.media_types import CSV
-from handler.metadata import METADATA_FILE
+from handler.model.metadata import METADATA_FILE
+from handler.wire.media_types import CSV
 from tests.serving import Server, free_port, running_server, serve_process, stop, wait_until_healthy
 
 EXIT_DEADLINE_SECONDS = 60
@@ -121,7 +121,7 @@ def test_sigterm_during_the_start_up_check_stops_everything(classifier, tmp_path
     check = None
     while check is None and time.monotonic() < deadline and process.poll() is None:
         children = psutil.Process(process.pid).children(recursive=True)
-        check = next((c for c in children if "handler.preflight" in c.cmdline()), None)
+        check = next((c for c in children if "handler.process.model_check" in c.cmdline()), None)
     assert check is not None, "the start-up check never ran"
     assert stop(process) == []
     assert process.returncode == 0

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from handler.media_types import CSV, JSON
-from handler.metadata import METADATA_FILE
-from handler.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
+from handler.model.metadata import METADATA_FILE
+from handler.model.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
+from handler.wire.media_types import CSV, JSON
 from tests.serving import ROOT, running_server
 from training.sample_data import TARGET
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from handler.media_types import CSV
-from handler.runtimes import RUNTIMES, Runtime
+from handler.model.runtimes import RUNTIMES, Runtime
+from handler.wire.media_types import CSV
 from tests.serving import ROOT, running_server
 
 
@@ -83,7 +83,7 @@ def test_another_runtime_refuses_it_naming_the_runtime(saved, running, build):
     expected = json.loads((out_dir / "expected.json").read_text())
     environment = dict(os.environ, SAGEMAKER_BASE_DIR=str(out_dir))
     result = subprocess.run(
-        [str(python), "-m", "handler.preflight"],
+        [str(python), "-m", "handler.process.model_check"],
         cwd=ROOT,
         env=environment,
         capture_output=True,

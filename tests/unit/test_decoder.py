@@ -2,10 +2,10 @@ import math
 
 import pytest
 
-from handler.decoder import Batch, decode
 from handler.errors import BadRequest
-from handler.frame import Schema
-from handler.media_types import CSV, JSON, JSONLINES
+from handler.wire.decoding import Batch, decode
+from handler.wire.media_types import CSV, JSON, JSONLINES
+from handler.wire.values import Schema
 
 TYPED = Schema(
     width=4, names=("AGE", "CITY", "OWNS_HOME", "CLTV"), types=("int", "str", "bool", "float")
@@ -217,7 +217,7 @@ TOKENS = {
 @pytest.mark.parametrize("kind", sorted(TOKENS))
 def test_whole_column_conversion_gives_what_the_per_value_converters_give(kind):
     """The one-pass path for CSV columns may decline, but never differs from the checked path."""
-    from handler.frame import CONVERTERS, _converted, _text_column
+    from handler.wire.values import CONVERTERS, _converted, _text_column
 
     tokens = TOKENS[kind]
     for size in range(1, len(tokens) + 1):
@@ -234,7 +234,7 @@ def test_whole_column_conversion_gives_what_the_per_value_converters_give(kind):
 def test_untyped_columns_keep_the_numbers_their_typing_parsed():
     """Without types, numbers parsed while typing a column are its values: the same values the
     per-value converter of the inferred type gives."""
-    from handler.frame import CONVERTERS, _converted, _inferred_column
+    from handler.wire.values import CONVERTERS, _converted, _inferred_column
 
     tokens = TOKENS["int"] + TOKENS["float"]
     checked = 0

@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from handler import media_types
-from handler.decoder import decode
-from handler.encoder import encode
 from handler.errors import InferenceError
-from handler.frame import Schema
-from handler.model import AutoAIModel
+from handler.model.autoai_model import AutoAIModel
+from handler.wire import media_types
+from handler.wire.decoding import decode
+from handler.wire.encoding import encode
+from handler.wire.values import Schema
 
 TYPED = Schema(
     width=4, names=("AGE", "CITY", "OWNS_HOME", "CLTV"), types=("int", "str", "bool", "float")
@@ -97,7 +97,7 @@ def model(classifier):
 @given(values=st.lists(st.lists(scalars, min_size=35, max_size=35), min_size=1, max_size=3))
 def test_rows_of_the_right_width_score_or_are_refused(model, values):
     """The whole path on a real pipeline: decode, predict, encode; never anything but a 4xx."""
-    from handler.inference_handler import INPUT_ERRORS
+    from handler.scoring.inference import INPUT_ERRORS
 
     body = json.dumps(values).encode()
     try:

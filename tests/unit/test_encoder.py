@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from handler.encoder import encode
-from handler.media_types import CSV, JSON, JSONLINES
-from handler.predictions import Predictions
+from handler.model.predictions import Predictions
+from handler.wire.encoding import encode
+from handler.wire.media_types import CSV, JSON, JSONLINES
 
 CLASSIFIED = Predictions(
     labels=["Yes", "No"],

@@ -3,8 +3,8 @@ import pickle
 import joblib
 import pytest
 
-from handler.fingerprint import main, read_fingerprint
-from handler.runtimes import installed_scikit_learn, running_runtime
+from handler.model.fingerprint import main, read_fingerprint
+from handler.model.runtimes import installed_scikit_learn, running_runtime
 
 
 @pytest.mark.parametrize("protocol", [0, 2, 3, 4, 5])

@@ -1,8 +1,8 @@
 import pytest
 
-from handler import media_types
 from handler.errors import NotAcceptable, UnsupportedMediaType
-from handler.media_types import CSV, JSON, JSONLINES
+from handler.wire import media_types
+from handler.wire.media_types import CSV, JSON, JSONLINES
 
 
 @pytest.mark.parametrize(

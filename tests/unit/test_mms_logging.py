@@ -1,4 +1,4 @@
-"""Multi Model Server's log configuration (`handler/mms-log4j2.xml`), run by MMS's own log4j:
+"""Multi Model Server's log configuration (`handler/process/mms-log4j2.xml`), run by MMS's own log4j:
 one line per event, even for an exception with its stack trace or a message with line ends."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import mms
 
-from handler.server import LOG_CONFIG
+from handler.process.model_server import LOG_CONFIG
 
 MMS_JAR = Path(mms.__file__).parent / "frontend" / "model-server.jar"
 LOGGING_CLASS = """

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from handler.decoder import decode
 from handler.errors import ModelLoadError
-from handler.media_types import CSV
-from handler.metadata import METADATA_FILE
-from handler.model import AutoAIModel, load_and_score
-from handler.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
+from handler.model.autoai_model import AutoAIModel, load_and_score
+from handler.model.metadata import METADATA_FILE
+from handler.model.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
+from handler.wire.decoding import decode
+from handler.wire.media_types import CSV
 
 
 def holdout_csv(trained) -> bytes:
@@ -153,8 +153,8 @@ def test_loading_keeps_existing_loggers_enabled(bare_classifier):
     program = (
         "import logging, sys\n"
         "from pathlib import Path\n"
-        "ours = logging.getLogger('handler.transformer')\n"
-        "from handler.model import AutoAIModel\n"
+        "ours = logging.getLogger('handler.scoring.transformer')\n"
+        "from handler.model.autoai_model import AutoAIModel\n"
         "AutoAIModel.load(Path(sys.argv[1]))\n"
         "assert 'autoai_libs' in sys.modules\n"
         "assert not ours.disabled\n"

@@ -11,8 +11,8 @@ from pathlib import Path
 import joblib
 import pytest
 
-from handler.model import AutoAIModel
-from handler.safe_pickle import RefusedGlobal, load_pipeline
+from handler.model.autoai_model import AutoAIModel
+from handler.model.safe_pickle import RefusedGlobal, load_pipeline
 from tests.serving import ROOT
 
 
@@ -106,7 +106,7 @@ def test_real_pipelines_load_as_pickles_and_as_joblib_files(fixture, compress, r
 def test_a_pipeline_loads_in_a_fresh_interpreter(classifier):
     """Nothing imported beforehand: modules a pickle names are judged as they load."""
     program = (
-        "import sys; from pathlib import Path; from handler.model import AutoAIModel; "
+        "import sys; from pathlib import Path; from handler.model.autoai_model import AutoAIModel; "
         "print(type(AutoAIModel.load(Path(sys.argv[1])).pipeline).__name__)"
     )
     result = subprocess.run(

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from handler.server import HANDLER_SERVICE, PLUGINS_DIR, mms_properties
-from handler.settings import Settings
+from handler.process.model_server import HANDLER_SERVICE, PLUGINS_DIR, mms_properties
+from handler.process.settings import Settings
 
 
 def properties(environ: dict[str, str]) -> dict[str, str]:

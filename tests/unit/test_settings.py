@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from handler.settings import Settings, SettingsError
+from handler.process.settings import Settings, SettingsError
 
 
 def test_defaults(monkeypatch):

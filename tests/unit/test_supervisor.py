@@ -4,8 +4,8 @@ import time
 
 import psutil
 
-from handler import supervisor
-from handler.supervisor import stop_process_group
+from handler.process import supervisor
+from handler.process.supervisor import stop_process_group
 
 # A parent that starts a child which ignores SIGTERM, then waits.
 STUBBORN_GROUP = (

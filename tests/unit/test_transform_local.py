@@ -54,7 +54,7 @@ def test_a_record_over_the_limit_is_refused(client):
 
 def test_it_knows_every_json_type_the_server_takes(client):
     """The script is standard library only, so it keeps its own list; the server's aliases too."""
-    from handler import media_types
+    from handler.wire import media_types
 
     server_json = {media_types.JSON, media_types.JSONLINES, *media_types.ALIASES}
     assert set(client.JSON_TYPES) == server_json

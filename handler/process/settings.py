@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from handler.media_types import SUPPORTED, parse_media_type
+from handler.wire.media_types import SUPPORTED, parse_media_type
 
 BASE_DIR = "SAGEMAKER_BASE_DIR"
 BIND_TO_PORT = "SAGEMAKER_BIND_TO_PORT"

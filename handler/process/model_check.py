@@ -2,7 +2,7 @@
 
 MMS answers `/ping` with 200 even when its workers cannot load the model, so `serve` runs this
 first and refuses to start a server for a model that cannot load or score. Run as a child process
-(`python -m handler.preflight`) so the supervising `serve` process stays small.
+(`python -m handler.process.model_check`) so the supervising `serve` process stays small.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 
 from handler.errors import InferenceError, ModelLoadError
-from handler.logs import configure_logging
-from handler.model import load_and_score
-from handler.settings import Settings, SettingsError
+from handler.model.autoai_model import load_and_score
+from handler.process.logs import configure_logging
+from handler.process.settings import Settings, SettingsError
 
 
 def main() -> int:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 import sys
 
-from handler.server import child_environment, run_model_server
-from handler.startup import settings_for
-from handler.supervisor import Supervisor
+from handler.process.model_server import child_environment, run_model_server
+from handler.process.startup import settings_for
+from handler.process.supervisor import Supervisor
 
-LOGGER = logging.getLogger("handler.serve")
+LOGGER = logging.getLogger("handler.process.serve")
 
 
 def serve() -> int:
@@ -30,7 +30,7 @@ def serve() -> int:
         )
         return run_model_server(settings, supervisor)
     check = supervisor.run(
-        [sys.executable, "-m", "handler.preflight"], env=child_environment(settings)
+        [sys.executable, "-m", "handler.process.model_check"], env=child_environment(settings)
     )
     if supervisor.stopping:
         return 0

@@ -19,8 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from handler.settings import Settings
-from handler.supervisor import Supervisor
+from handler.process.settings import Settings
+from handler.process.supervisor import Supervisor
 
 LOGGER = logging.getLogger(__name__)
 HANDLER_SERVICE = "handler.handler_service"
@@ -30,7 +30,7 @@ MODEL_NAME = "model"  # the single model's name in MMS
 MAX_BATCH_BYTES = 64 * 1024
 MANAGEMENT_SOCKET = "management.sock"
 LOG_CONFIG = Path(__file__).with_name("mms-log4j2.xml")
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # What we add to Multi Model Server, compiled by tools/build-plugin.sh: endpoint plugins (a jar MMS
 # loads from its plugins_path) and corrected MMS classes. MMS's launcher puts its working
 # directory first on its class path, so the corrected classes are copied into the run dir.

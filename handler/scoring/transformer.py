@@ -21,11 +21,11 @@ from typing import Any, Union
 
 from sagemaker_inference.transformer import Transformer
 
-from handler import media_types
-from handler.decoder import Batch
 from handler.errors import InferenceError
-from handler.predictions import Predictions
-from handler.settings import Settings
+from handler.model.predictions import Predictions
+from handler.process.settings import Settings
+from handler.wire import media_types
+from handler.wire.decoding import Batch
 
 LOGGER = logging.getLogger(__name__)
 Outcome = Union[Predictions, Exception]

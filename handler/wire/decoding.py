@@ -3,7 +3,7 @@
 CSV (with or without a header row, RFC 4180 quoting, BOM, `\\r\\n`), the JSON shapes Watson Machine
 Learning and SageMaker clients send, and JSON Lines. Each private decoder returns the rows, the
 positions of blank lines (line formats only) and, when the body names them, the columns;
-`handler.frame.to_frame` types the values.
+`handler.wire.values.to_frame` types the values.
 
 A blank line is not a row, but it keeps its place: SageMaker batch transform pairs output lines
 with input lines, so the encoders answer it with an empty line. A line ending the body does not
@@ -21,9 +21,9 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from handler import media_types
 from handler.errors import BadRequest
-from handler.frame import Schema, to_frame
+from handler.wire import media_types
+from handler.wire.values import Schema, to_frame
 
 Rows = list[list[Any]]
 
@@ -51,7 +51,7 @@ class Decoded:
 
 
 def decode(body: bytes | str, content_type: str, schema: Schema) -> Batch:
-    """The rows a body holds; `content_type` is a normalised name from `handler.media_types`."""
+    """The rows a body holds; `content_type` is a normalised name from `media_types`."""
     decoded = DECODERS[content_type](_text(body), schema)
     frame = to_frame(decoded.rows, schema, decoded.names, from_text=content_type == media_types.CSV)
     return Batch(frame, decoded.blank_lines)

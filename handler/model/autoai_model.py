@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 
 from handler.errors import ModelLoadError
-from handler.fingerprint import check_runtime
-from handler.frame import MISSING, Schema, object_array, to_frame
-from handler.logs import loggers_kept_enabled
-from handler.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
-from handler.model_files import find_pipeline_file, unpack_archive
-from handler.predictions import Predictions
-from handler.safe_pickle import RefusedGlobal, load_pipeline
+from handler.model.files import find_pipeline_file, unpack_archive
+from handler.model.fingerprint import check_runtime
+from handler.model.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
+from handler.model.predictions import Predictions
+from handler.model.safe_pickle import RefusedGlobal, load_pipeline
+from handler.process.logs import loggers_kept_enabled
+from handler.wire.values import MISSING, Schema, object_array, to_frame
 
 LOGGER = logging.getLogger(__name__)
 CLASSIFIER_FIELDS = ("predicted_label", "probabilities")
@@ -50,7 +50,7 @@ class AutoAIModel:
     def load(cls, model_dir: Path, allow_any_pickle: bool = False) -> AutoAIModel:
         """Unpack, find and load the pipeline in `model_dir`; ModelLoadError says what failed.
 
-        The pickle is loaded through the allowlist of `handler.safe_pickle` unless
+        The pickle is loaded through the allowlist of `handler.model.safe_pickle` unless
         `allow_any_pickle`.
         """
         unpack_archive(model_dir)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from handler.logs import configure_logging
-from handler.settings import Settings, SettingsError
+from handler.process.logs import configure_logging
+from handler.process.settings import Settings, SettingsError
 
 
 def settings_for(mode: str) -> Settings | None:

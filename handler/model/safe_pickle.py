@@ -8,7 +8,7 @@ inside admitted packages that would run another, unchecked pickle or expression.
 resolves to is checked too, so `sklearn.utils.os.system` is refused like `os.system`.
 
 It is a strong filter, not a sandbox: a user who trusts a pipeline that needs other globals sets
-`AUTOAI_ALLOW_ANY_PICKLE=true` (see `handler.settings`).
+`AUTOAI_ALLOW_ANY_PICKLE=true` (see `handler.process.settings`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import joblib
 from joblib.numpy_pickle import NumpyUnpickler
 
 from handler.errors import ModelLoadError
-from handler.fingerprint import open_decompressed
+from handler.model.fingerprint import open_decompressed
 
 # Top-level packages whose classes and functions AutoAI pipelines pickle.
 ALLOWED_PACKAGES = frozenset(

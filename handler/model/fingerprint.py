@@ -22,7 +22,7 @@ from typing import IO
 from joblib.compressor import BinaryZlibFile
 
 from handler.errors import ModelLoadError
-from handler.runtimes import (
+from handler.model.runtimes import (
     installed_scikit_learn,
     minor_version,
     running_runtime,
@@ -129,9 +129,9 @@ def open_decompressed(path: Path) -> IO[bytes]:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m handler.fingerprint PICKLE...`: which AutoAI runtime each pickle needs."""
+    """`python -m handler.model.fingerprint PICKLE...`: which AutoAI runtime each pickle needs."""
     if len(argv) < 2:
-        print("usage: python -m handler.fingerprint PICKLE...", file=sys.stderr)
+        print("usage: python -m handler.model.fingerprint PICKLE...", file=sys.stderr)
         return 2
     for name in argv[1:]:
         try:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from sagemaker_inference.default_inference_handler import DefaultInferenceHandler
 
-from handler.decoder import Batch, decode
-from handler.encoder import encode
 from handler.errors import BadRequest
-from handler.frame import Schema
-from handler.model import AutoAIModel
-from handler.predictions import Predictions
-from handler.settings import Settings
+from handler.model.autoai_model import AutoAIModel
+from handler.model.predictions import Predictions
+from handler.process.settings import Settings
+from handler.wire.decoding import Batch, decode
+from handler.wire.encoding import encode
+from handler.wire.values import Schema
 
 # What scikit-learn, lale and autoai-libs raise for input they cannot transform or predict on.
 INPUT_ERRORS = (ValueError, TypeError, KeyError, IndexError)

@@ -14,8 +14,8 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Callable
 
-from handler import media_types
-from handler.predictions import Predictions
+from handler.model.predictions import Predictions
+from handler.wire import media_types
 
 # WML's names for our output fields in its `{"predictions": [{"fields": [...]}]}` shape.
 WML_FIELD_NAMES = {
@@ -26,7 +26,7 @@ WML_FIELD_NAMES = {
 
 
 def encode(predictions: Predictions, accept: str, fields: Sequence[str]) -> bytes:
-    """The body for `accept` (a normalised name from `handler.media_types`)."""
+    """The body for `accept` (a normalised name from `handler.wire.media_types`)."""
     columns = [predictions.field_values(field) for field in fields]
     if accept == media_types.JSON:
         return _encode_json(columns, fields).encode("utf-8")

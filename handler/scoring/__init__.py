@@ -1,0 +1,1 @@
+"""The toolkit's inference functions and transformer, joining the wire to the model in a worker."""
