@@ -22,12 +22,13 @@ from handler.model.fingerprint import check_runtime
 from handler.model.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
 from handler.model.predictions import Predictions
 from handler.model.safe_pickle import RefusedGlobal, load_pipeline
+from handler.model.schema_sources import schema_for
 from handler.process.logs import loggers_kept_enabled
-from handler.wire.values import MISSING, Schema, object_array, to_frame
+from handler.wire.values import object_array, to_frame
 
 LOGGER = logging.getLogger(__name__)
 CLASSIFIER_FIELDS = ("predicted_label", "probabilities")
-REGRESSOR_FIELDS = ("predicted_label",)
+LABEL_FIELDS = ("predicted_label",)
 
 
 class AutoAIModel:
@@ -38,13 +39,11 @@ class AutoAIModel:
         self.source = source
         self.metadata = metadata
         self._preprocess, self._estimator = _split(pipeline)
-        self.is_classifier = hasattr(self._estimator, "predict_proba") and hasattr(
-            self._estimator, "classes_"
-        )
-        self.classes = (
-            list(np.asarray(self._estimator.classes_).tolist()) if self.is_classifier else None
-        )
-        self.schema = _schema(pipeline, metadata)
+        self.is_classifier = _is_classifier(self._estimator)
+        self.has_probabilities = self.is_classifier and hasattr(self._estimator, "predict_proba")
+        classes = getattr(self._estimator, "classes_", None) if self.is_classifier else None
+        self.classes = list(np.asarray(classes).tolist()) if classes is not None else None
+        self.schema = schema_for(pipeline, source.parent, metadata)
 
     @classmethod
     def load(cls, model_dir: Path, allow_any_pickle: bool = False) -> AutoAIModel:
@@ -74,10 +73,11 @@ class AutoAIModel:
     def output_fields(self, requested: tuple[str, ...] | None) -> tuple[str, ...]:
         """The fields to answer with: `requested` if this model can give them, else its default."""
         if requested is None:
-            return CLASSIFIER_FIELDS if self.is_classifier else REGRESSOR_FIELDS
-        if not self.is_classifier and set(requested) - set(REGRESSOR_FIELDS):
+            return CLASSIFIER_FIELDS if self.has_probabilities else LABEL_FIELDS
+        if not self.has_probabilities and set(requested) - set(LABEL_FIELDS):
+            kind = "a classifier without probabilities" if self.is_classifier else "a regressor"
             raise ModelLoadError(
-                f"{', '.join(requested)} requested, but {self.source.name} is a regressor: "
+                f"{', '.join(requested)} requested, but {self.source.name} is {kind}: "
                 "it gives predicted_label only"
             )
         return requested
@@ -86,7 +86,7 @@ class AutoAIModel:
         values = object_array(frame)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if not self.is_classifier:
+            if not self.has_probabilities:
                 return Predictions(labels=np.asarray(self.pipeline.predict(values)).tolist())
             features = self._preprocess.transform(values) if self._preprocess else values
             probabilities = np.asarray(self._estimator.predict_proba(features))
@@ -111,11 +111,12 @@ def load_and_score(
     model = AutoAIModel.load(model_dir, allow_any_pickle)
     model.output_fields(output_fields)
     loaded = time.perf_counter()
+    LOGGER.info("model %s input: %s", model.source.name, model.schema.describe())
     recorded = model.metadata is not None and model.metadata.sample_row is not None
     if recorded:
         sample_row = list(model.metadata.sample_row)
     elif model.schema.width:
-        sample_row = [MISSING] * model.schema.width
+        sample_row = [None] * model.schema.width
     else:
         LOGGER.warning("%s records no input width: no sample row scored", model.source.name)
         return model
@@ -129,13 +130,16 @@ def load_and_score(
             ) from None
         LOGGER.warning("%s cannot score a row of missing values (%s)", model.source.name, problem)
         return model
-    kind = f"classifier over {model.classes}" if model.is_classifier else "regressor"
+    kind = "regressor"
+    if model.is_classifier:
+        kind = f"classifier over {model.classes}" if model.classes else "classifier"
+        if not model.has_probabilities:
+            kind += " (labels only: it gives no probabilities)"
     LOGGER.info(
-        "model %s loaded in %.0f ms: %s, %s input columns; sample row scored %r in %.1f ms",
+        "model %s loaded in %.0f ms: %s; sample row scored %r in %.1f ms",
         model.source,
         (loaded - started) * 1000,
         kind,
-        model.schema.width or "unknown",
         predictions.labels[0],
         (time.perf_counter() - loaded) * 1000,
     )
@@ -171,25 +175,8 @@ def _split(pipeline: Any) -> tuple[Any | None, Any]:
     return None, pipeline
 
 
-def _schema(pipeline: Any, metadata: ModelMetadata | None) -> Schema:
-    if metadata and metadata.features:
-        return Schema(
-            width=len(metadata.features),
-            names=tuple(f.name for f in metadata.features),
-            types=tuple(f.type for f in metadata.features),
-        )
-    names = getattr(pipeline, "feature_names_in_", None)
-    width = _input_width(pipeline)
-    return Schema(
-        width=int(width) if width is not None else None,
-        names=tuple(str(n) for n in names) if names is not None else None,
-    )
+def _is_classifier(estimator: Any) -> bool:
+    """scikit-learn's own test, through lale's wrapper to the estimator it wraps."""
+    from sklearn.base import is_classifier
 
-
-def _input_width(pipeline: Any) -> int | None:
-    """The number of columns the pipeline was fitted on, when it records it."""
-    width = getattr(pipeline, "n_features_in_", None)
-    if width is None and hasattr(pipeline, "steps_list"):  # lale: ask its first operator
-        first = pipeline.steps_list()[0]
-        width = getattr(getattr(first, "impl", first), "n_features_in_", None)
-    return width
+    return is_classifier(getattr(estimator, "impl", estimator))

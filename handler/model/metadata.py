@@ -14,8 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from handler.model.schema import FEATURE_TYPES
+
 METADATA_FILE = "autoai-metadata.json"
-FEATURE_TYPES = ("int", "float", "bool", "str")
 FORMAT_VERSION = 1
 
 

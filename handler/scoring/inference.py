@@ -14,10 +14,11 @@ from sagemaker_inference.default_inference_handler import DefaultInferenceHandle
 from handler.errors import BadRequest
 from handler.model.autoai_model import AutoAIModel
 from handler.model.predictions import Predictions
+from handler.model.schema import Schema
 from handler.process.settings import Settings
-from handler.wire.decoding import Batch, decode
+from handler.wire.decoding import RequestRows, decode
 from handler.wire.encoding import encode
-from handler.wire.values import Schema
+from handler.wire.media_types import ContentType
 
 # What scikit-learn, lale and autoai-libs raise for input they cannot transform or predict on.
 INPUT_ERRORS = (ValueError, TypeError, KeyError, IndexError)
@@ -35,10 +36,10 @@ class AutoAIInferenceHandler(DefaultInferenceHandler):
         self._fields = model.output_fields(self._settings.output_fields)
         return model
 
-    def default_input_fn(self, input_data: bytes, content_type: str) -> Batch:
-        return decode(input_data, content_type, self._schema)
+    def default_input_fn(self, input_data: bytes, content_type: ContentType) -> RequestRows:
+        return decode(input_data, content_type.name, self._schema, content_type.header)
 
-    def default_predict_fn(self, data: Batch, model: AutoAIModel) -> Predictions:
+    def default_predict_fn(self, data: RequestRows, model: AutoAIModel) -> Predictions:
         try:
             return model.predict(data.frame)
         except INPUT_ERRORS as error:

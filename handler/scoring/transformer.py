@@ -25,7 +25,7 @@ from handler.errors import InferenceError
 from handler.model.predictions import Predictions
 from handler.process.settings import Settings
 from handler.wire import media_types
-from handler.wire.decoding import Batch
+from handler.wire.decoding import RequestRows
 
 LOGGER = logging.getLogger(__name__)
 Outcome = Union[Predictions, Exception]
@@ -36,7 +36,7 @@ class DecodedRequest:
     """One request of a batch, decoded: its position, its rows and the type to answer in."""
 
     index: int
-    batch: Batch
+    rows: RequestRows
     accept: str
 
 
@@ -82,7 +82,7 @@ class AutoAITransformer(Transformer):
         headers = _headers(context, index)
         content_type = media_types.content_type_of(headers.get("content-type"))
         accept = media_types.negotiate(
-            headers.get("accept"), content_type, self._settings.default_accept
+            headers.get("accept"), content_type.name, self._settings.default_accept
         )
         return DecodedRequest(index, self._input_fn(_body(request), content_type), accept)
 
@@ -96,26 +96,26 @@ class AutoAITransformer(Transformer):
         outcomes: dict[int, Outcome] = {}
         groups: dict[tuple, list[int]] = {}
         for position, item in enumerate(decoded):
-            groups.setdefault(tuple(item.batch.frame.columns), []).append(position)
+            groups.setdefault(tuple(item.rows.frame.columns), []).append(position)
         for positions in groups.values():
-            batches = [decoded[p].batch for p in positions]
+            requests = [decoded[p].rows for p in positions]
             parts: list[Outcome]
-            if len(batches) > 1:
-                LOGGER.debug("scoring %d requests in one pipeline call", len(batches))
+            if len(requests) > 1:
+                LOGGER.debug("scoring %d requests in one pipeline call", len(requests))
             try:
-                scored = self._predict_fn(Batch.concat(batches), self._model)
-                parts = list(scored.split([len(b.frame) for b in batches]))
+                scored = self._predict_fn(RequestRows.concat(requests), self._model)
+                parts = list(scored.split([len(r.frame) for r in requests]))
             except Exception as error:
-                parts = [error] if len(batches) == 1 else [self._alone(b) for b in batches]
-            for position, batch, part in zip(positions, batches, parts):
+                parts = [error] if len(requests) == 1 else [self._alone(r) for r in requests]
+            for position, request, part in zip(positions, requests, parts):
                 if isinstance(part, Predictions):
-                    part = dataclasses.replace(part, blank_lines=batch.blank_lines)
+                    part = dataclasses.replace(part, blank_lines=request.blank_lines)
                 outcomes[position] = part
         return [outcomes[position] for position in range(len(decoded))]
 
-    def _alone(self, batch: Batch) -> Outcome:
+    def _alone(self, request: RequestRows) -> Outcome:
         try:
-            return self._predict_fn(batch, self._model)
+            return self._predict_fn(request, self._model)
         except Exception as error:
             return error
 

@@ -1,5 +1,6 @@
-"""Request bodies to frames: one public entry, `decode(body, content_type, schema)`.
+"""Request bodies to frames: one public entry, `decode(body, content_type, schema, header)`.
 
+What a body decodes to depends on the body and the model's schema only, never on other requests.
 CSV (with or without a header row, RFC 4180 quoting, BOM, `\\r\\n`), the JSON shapes Watson Machine
 Learning and SageMaker clients send, and JSON Lines. Each private decoder returns the rows, the
 positions of blank lines (line formats only) and, when the body names them, the columns;
@@ -21,26 +22,28 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from handler.errors import BadRequest
+from handler.errors import BadRequest, InferenceError
+from handler.model.schema import Schema
 from handler.wire import media_types
-from handler.wire.values import Schema, to_frame
+from handler.wire.csv_tokens import missing_tokens
+from handler.wire.values import number_or_none, to_frame
 
 Rows = list[list[Any]]
 
 
 @dataclass(frozen=True)
-class Batch:
+class RequestRows:
     """A request's rows as the frame a pipeline scores, and the line positions that were blank."""
 
     frame: pd.DataFrame
     blank_lines: tuple[int, ...] = ()
 
     @classmethod
-    def concat(cls, batches: Sequence[Batch]) -> Batch:
-        """The rows of several requests (with the same columns) as one batch, in order."""
-        if len(batches) == 1:
-            return batches[0]
-        return cls(pd.concat([batch.frame for batch in batches], ignore_index=True))
+    def concat(cls, requests: Sequence[RequestRows]) -> RequestRows:
+        """The rows of several requests (with the same columns) as one, in order."""
+        if len(requests) == 1:
+            return requests[0]
+        return cls(pd.concat([request.frame for request in requests], ignore_index=True))
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,26 @@ class Decoded:
     blank_lines: tuple[int, ...] = ()
 
 
-def decode(body: bytes | str, content_type: str, schema: Schema) -> Batch:
-    """The rows a body holds; `content_type` is a normalised name from `media_types`."""
-    decoded = DECODERS[content_type](_text(body), schema)
-    frame = to_frame(decoded.rows, schema, decoded.names, from_text=content_type == media_types.CSV)
-    return Batch(frame, decoded.blank_lines)
+def decode(
+    body: bytes | str, content_type: str, schema: Schema, header: bool | None = None
+) -> RequestRows:
+    """The rows a body holds, a pure function of the body and the schema.
+
+    `content_type` is a normalised name from `media_types`; `header` is CSV's `header` parameter
+    (None: decided by the rule of `_csv_header`). Whatever cannot be read is a BadRequest.
+    """
+    text = _text(body)
+    try:
+        if content_type == media_types.CSV:
+            decoded = _decode_csv(text, schema, header)
+        else:
+            decoded = DECODERS[content_type](text, schema)
+        frame = to_frame(decoded.rows, schema, decoded.names, content_type == media_types.CSV)
+    except InferenceError:
+        raise
+    except Exception as error:  # a value no converter foresaw: still the body's fault
+        raise BadRequest(f"cannot read the body: {type(error).__name__}: {error}") from None
+    return RequestRows(frame, decoded.blank_lines)
 
 
 def _text(body: bytes | str) -> str:
@@ -66,21 +84,78 @@ def _text(body: bytes | str) -> str:
         raise BadRequest(f"the body is not valid UTF-8 (byte {error.start})") from None
 
 
-def _decode_csv(text: str, schema: Schema) -> Decoded:
+def _decode_csv(text: str, schema: Schema, header: bool | None) -> Decoded:
+    records = _csv_records(text)
+    first = next((n for n, record in enumerate(records) if not _blank(record)), None)
+    order = None
+    if first is not None and header is not False:
+        is_header, order = _csv_header(records[first], schema, declared=header is True)
+        if is_header:
+            del records[first]
+    blank_lines = tuple(n for n, record in enumerate(records) if _blank(record))
+    rows = [record for record in records if not _blank(record)]
+    if order is not None:
+        for number, row in enumerate(rows, start=1):
+            if len(row) != len(order):
+                raise BadRequest(
+                    f"expected {len(order)} columns as in the header, got {len(row)} (row {number})"
+                )
+        rows = [[row[p] for p in order] for row in rows]
+    return Decoded(rows, None, blank_lines)
+
+
+def _csv_records(text: str) -> list[list[str]]:
+    # A field may be as long as the body, which the server's payload limit bounds.
+    if len(text) > csv.field_size_limit():
+        csv.field_size_limit(len(text))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        records = list(reader)
+        return list(reader)
     except csv.Error as error:
         raise BadRequest(f"malformed CSV (line {reader.line_num}): {error}") from None
-    first = next((n for n, record in enumerate(records) if not _blank(record)), None)
-    if first is not None and schema.names and _names(records[first]) == schema.names:
-        del records[first]
-    blank_lines = tuple(n for n, record in enumerate(records) if _blank(record))
-    return Decoded([record for record in records if not _blank(record)], None, blank_lines)
 
 
-def _names(record: list[str]) -> tuple[str, ...]:
-    return tuple(cell.strip() for cell in record)
+def _csv_header(record: list[str], schema: Schema, declared: bool) -> tuple[bool, list[int] | None]:
+    """Whether the first row is a header, and the column order it gives (None: as sent).
+
+    With feature names known, a row holding exactly those names, in any order and letter case,
+    with or without surrounding spaces, is a header, and puts the columns in training order.
+    Without names, a row with text in every column the pipeline records as numeric is one.
+    `declared` (header=present) makes it one; then it must name the features when they are known.
+    """
+    cells = [_name_key(cell) for cell in record]
+    if schema.names:
+        keys = [_name_key(name) for name in schema.names]
+        if sorted(cells) == sorted(keys) and len(set(keys)) == len(keys):
+            return True, [cells.index(key) for key in keys]
+        if declared:
+            _refuse_header(record, cells, schema.names, keys)
+        return False, None
+    if declared:
+        return True, None
+    numeric = schema.numeric_columns
+    if numeric and len(record) == schema.width:
+        return all(_is_text(record[i]) for i in numeric), None
+    return False, None
+
+
+def _refuse_header(record: list[str], cells: list[str], names: tuple[str, ...], keys: list[str]):
+    unknown = [cell for cell, key in zip(record, cells) if key not in keys]
+    if unknown:
+        raise BadRequest(f"header column {unknown[0].strip()!r} is not a feature of this model")
+    missing = [name for name, key in zip(names, keys) if key not in cells]
+    if missing:
+        raise BadRequest(f"the header lacks the feature {missing[0]!r}")
+    raise BadRequest("the header names a feature twice")
+
+
+def _name_key(cell: str) -> str:
+    return cell.strip().strip("\ufeff").strip().casefold()
+
+
+def _is_text(token: str) -> bool:
+    """Neither a number nor a missing-value token: what no numeric column holds."""
+    return token not in missing_tokens() and number_or_none(token) is None
 
 
 def _blank(record: list[str]) -> bool:
@@ -196,6 +271,11 @@ def _in_schema_order(
                 f"expected {len(fields)} values as in 'fields', got {len(row)} (row {number})"
             )
     if not schema.names:
+        # Unchecked: taken by position (the start-up log says so, and how to add names).
+        if schema.width is not None and len(fields) != schema.width:
+            raise BadRequest(
+                f"'fields' names {len(fields)} columns; the model takes {schema.width}"
+            )
         if names is not None and names != fields:
             raise BadRequest("'input_data' entries name different fields")
         return rows, fields
@@ -221,7 +301,6 @@ def _listing(names: tuple[str, ...], limit: int = 6) -> str:
 
 
 DECODERS: dict[str, Callable[[str, Schema], Decoded]] = {
-    media_types.CSV: _decode_csv,
     media_types.JSON: _decode_json,
     media_types.JSONLINES: _decode_jsonlines,
 }

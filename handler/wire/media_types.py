@@ -20,8 +20,17 @@ ALIASES = {
     "application/jsonl": JSONLINES,
     "application/x-ndjson": JSONLINES,
 }
+CSV_HEADER_VALUES = {"present": True, "absent": False}
 # ASCII is a subset of UTF-8.
 UTF8_CHARSETS = ("utf-8", "utf8", "us-ascii", "ascii")
+
+
+class ContentType(NamedTuple):
+    """A request's normalised media type and, for CSV, its `header` parameter (RFC 4180):
+    True for `present`, False for `absent`, None when the client did not say."""
+
+    name: str
+    header: bool | None = None
 
 
 class MediaRange(NamedTuple):
@@ -40,7 +49,7 @@ def parse_media_type(header: str) -> tuple[str, dict[str, str]]:
     return ALIASES.get(name, name), parameters
 
 
-def content_type_of(header: str | None) -> str:
+def content_type_of(header: str | None) -> ContentType:
     """The supported media type named by a Content-Type header, or UnsupportedMediaType."""
     if not header or not header.strip():
         raise UnsupportedMediaType(
@@ -54,7 +63,18 @@ def content_type_of(header: str | None) -> str:
     charset = parameters.get("charset", "utf-8").lower()
     if charset not in UTF8_CHARSETS:
         raise UnsupportedMediaType(f"charset {charset!r} is not supported: send UTF-8")
-    return name
+    return ContentType(name, _csv_header(parameters) if name == CSV else None)
+
+
+def _csv_header(parameters: dict[str, str]) -> bool | None:
+    value = parameters.get("header")
+    if value is None:
+        return None
+    if value.lower() not in CSV_HEADER_VALUES:
+        raise UnsupportedMediaType(
+            f"text/csv parameter header={value!r} is not supported: use present or absent"
+        )
+    return CSV_HEADER_VALUES[value.lower()]
 
 
 def parse_accept(header: str) -> list[MediaRange]:

@@ -1,10 +1,16 @@
-"""Rows of request values to the typed frame a pipeline scores.
+"""Rows of request values to the typed frame a pipeline scores: a pure function of rows and schema.
 
-Values keep their kinds: strings stay strings, booleans booleans, numbers numbers, and a missing
-value is NaN, as `pandas.read_csv` gives Watson Studio at training time. Nothing is cast to float.
-When the schema knows the feature types each value is checked against its column's type. Text
-tokens (CSV) follow `pandas.read_csv`: its missing-value tokens (`NA`, `NaN`, `null`, ...) are
-missing, and without types each column is typed as `read_csv` would type it.
+How a value becomes the pipeline's value is fixed per column by the schema, decided at load, and
+nothing is inferred from the other rows of a request, so a row reads the same alone, in a batch,
+or in any split of a batch transform. Values keep their kinds as `pandas.read_csv` gave them to
+Watson Studio at training time: strings stay strings, booleans booleans, numbers numbers, and a
+missing value is NaN. Nothing is cast to float.
+
+CSV tokens (`from_text`) follow `read_csv`: the installed pandas' missing-value tokens are missing,
+then each column's type reads the rest. A column of unknown type reads each token on its own: an
+integer (within int64 or uint64, as `read_csv` keeps integers) is an int, a decimal number a
+float, a boolean spelling a bool, anything else text. JSON values come typed already: a column of
+unknown type keeps them as sent.
 """
 
 from __future__ import annotations
@@ -12,46 +18,26 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
 from handler.errors import BadRequest
+from handler.model.schema import Schema
+from handler.wire.csv_tokens import boolean_of, missing_tokens
 
 MISSING = float("nan")
-TRUE_TOKENS = frozenset(("TRUE", "True", "true"))
-FALSE_TOKENS = frozenset(("FALSE", "False", "false"))
-# pandas.read_csv's default missing-value tokens (pandas._libs.parsers.STR_NA_VALUES).
-NA_TOKENS = frozenset(
-    ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
-)  # fmt: skip
 INTEGER = re.compile(r"[+-]?[0-9]+")
 DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-# Whole columns of plain tokens, one per line (no exponent: those are checked one by one).
-INTEGER_LINES = re.compile(r"(?:[+-]?[0-9]+(?:\n|$))*")
+# Whole columns of plain tokens, one per line, converted in one pass (anything else is checked
+# value by value): integers of at most 18 digits always fit int64.
+INTEGER_LINES = re.compile(r"(?:[+-]?[0-9]{1,18}(?:\n|$))*")
 PLAIN_DECIMAL_LINES = re.compile(r"(?:[+-]?(?:[0-9]{1,300}(?:\.[0-9]*)?|\.[0-9]+)(?:\n|$))*")
-BOOLEAN_TOKENS = {
-    None: MISSING,
-    **{token: True for token in TRUE_TOKENS},
-    **{token: False for token in FALSE_TOKENS},
-}
-
-
-@dataclass(frozen=True)
-class Schema:
-    """What is known of a pipeline's input: its width, and maybe names and types, in order."""
-
-    width: int | None = None
-    names: tuple[str, ...] | None = None
-    types: tuple[str, ...] | None = None
-
-    def column_label(self, index: int) -> str:
-        if self.names:
-            return f"column {self.names[index]!r}"
-        return f"column {index + 1}"
+# The integers `read_csv` keeps as integers (int64 or uint64); longer ones it leaves as text.
+SMALLEST_INTEGER = -(2**63)
+LARGEST_INTEGER = 2**64 - 1
+MOST_INTEGER_DIGITS = 20
 
 
 def to_frame(
@@ -60,10 +46,9 @@ def to_frame(
     names: Sequence[str] | None = None,
     from_text: bool = False,
 ) -> pd.DataFrame:
-    """A frame of `rows` in the schema's column order, each value converted to its column's type.
+    """A frame of `rows` in the schema's column order, each value converted by its column's type.
 
-    `names` label the columns when the schema has none. `from_text` says the values are text
-    tokens (CSV), read like `pandas.read_csv`; otherwise untyped values are kept as given (JSON).
+    `names` label the columns when the schema has none. `from_text` says the values are CSV tokens.
     """
     if not rows:
         raise BadRequest("the request holds no rows")
@@ -72,37 +57,38 @@ def to_frame(
         if len(row) != width:
             raise BadRequest(f"expected {width} columns, got {len(row)} (row {number})")
     values = np.empty((len(rows), width), dtype=object)
+    missing = missing_tokens() if from_text else frozenset()
     for index, column in enumerate(zip(*rows)):
+        kind = schema.type_of(index)
         if from_text:
-            column = [None if token in NA_TOKENS else token for token in column]
-        kind = schema.types[index] if schema.types else None
-        converted = None
-        if kind is None and from_text:
-            kind, converted = _inferred_column(column)
-        if converted is None and from_text:
-            converted = _text_column(column, kind)
+            column = [None if token in missing else token for token in column]
+            converted = _plain_text_column(column, kind)
+            converter = TEXT_CONVERTERS[kind]
+        else:
+            converted = None
+            converter = VALUE_CONVERTERS[kind]
         if converted is None:
-            converter = CONVERTERS[kind] if kind else _as_given
             converted = _converted(column, converter, schema.column_label(index))
         values[:, index] = converted
     labels = schema.names or (tuple(names) if names else tuple(range(width)))
     return pd.DataFrame(values, columns=list(labels), copy=False)
 
 
-def _text_column(tokens: list[str | None], kind: str) -> list[Any] | None:
+def object_array(frame: pd.DataFrame) -> np.ndarray:
+    """The frame as the object array AutoAI pipelines are fitted on (`DataFrame.values`)."""
+    return frame.to_numpy(dtype=object)
+
+
+def _plain_text_column(tokens: list[str | None], kind: str | None) -> list[Any] | None:
     """A column of CSV tokens converted in one pass, or None to convert (and check) one by one.
 
     Gives the same values as the per-value converters, for the common case only: a column whose
-    tokens all have the plain form of its type. Anything else takes the per-value path, which
-    also names the row of a bad value.
+    tokens all have the plain form of its type.
     """
     if kind == "str":
         return [MISSING if token is None else token for token in tokens]
-    if kind == "bool":
-        try:
-            return [BOOLEAN_TOKENS[token] for token in tokens]
-        except KeyError:
-            return None
+    if kind not in ("int", "float"):
+        return None
     present = [token for token in tokens if token is not None]
     lines = "\n".join(present)
     if lines.count("\n") != max(len(present) - 1, 0):  # a quoted line end inside a token
@@ -126,8 +112,90 @@ def _converted(column: Sequence[Any], converter: Callable[[Any], Any], label: st
 
 class _BadValue(ValueError):
     def __init__(self, value: Any, expected: str):
-        super().__init__(f"expected {expected}, got {value!r}")
-        self.value = value
+        super().__init__(f"expected {expected}, got {_shown(value)}")
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    if isinstance(value, int) and abs(value) >= 10**limit:
+        return f"an integer of {value.bit_length()} bits"
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(str(value))} characters)"
+
+
+# Text tokens (CSV); None is a missing token.
+
+
+def _text_or_number(token: str | None) -> Any:
+    """A token of a column of unknown type, read on its own."""
+    if token is None:
+        return MISSING
+    number = number_or_none(token)
+    if number is not None:
+        return number
+    boolean = boolean_of(token)
+    return token if boolean is None else boolean
+
+
+def number_or_none(token: str) -> int | float | None:
+    """The number `read_csv` reads in a column of numbers, or None for other text."""
+    text = token.strip()
+    if INTEGER.fullmatch(text):
+        if len(text.lstrip("+-")) > MOST_INTEGER_DIGITS:
+            return None
+        value = int(text)
+        return value if SMALLEST_INTEGER <= value <= LARGEST_INTEGER else None
+    if not DECIMAL.fullmatch(text):
+        return None
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
+def _text_to_str(token: str | None) -> Any:
+    return MISSING if token is None else token
+
+
+def _text_to_int(token: str | None) -> Any:
+    if token is None:
+        return MISSING
+    text = token.strip()
+    if INTEGER.fullmatch(text):
+        return _integer(text, token)
+    return _text_to_float(token)
+
+
+def _text_to_float(token: str | None) -> Any:
+    if token is None:
+        return MISSING
+    text = token.strip()
+    if text.lower().lstrip("+-") in ("inf", "infinity"):
+        raise _BadValue(token, "a finite number")
+    if not DECIMAL.fullmatch(text):
+        raise _BadValue(token, "a number")
+    number = float(text)  # "-0" is -0.0, as read_csv reads it
+    if not math.isfinite(number):
+        raise _BadValue(token, "a finite number")
+    return number
+
+
+def _text_to_bool(token: str | None) -> Any:
+    if token is None:
+        return MISSING
+    boolean = boolean_of(token)
+    if boolean is None:
+        raise _BadValue(token, "TRUE or FALSE")
+    return boolean
+
+
+def _integer(text: str, shown: Any) -> int:
+    if len(text.lstrip("+-")) > MOST_INTEGER_DIGITS:
+        raise _BadValue(shown, "an integer within 64 bits")
+    value = int(text)
+    if not SMALLEST_INTEGER <= value <= LARGEST_INTEGER:
+        raise _BadValue(shown, "an integer within 64 bits")
+    return value
+
+
+# JSON values: null, booleans, numbers, strings; "" is missing too.
 
 
 def _as_given(value: Any) -> Any:
@@ -135,6 +203,15 @@ def _as_given(value: Any) -> Any:
         return MISSING
     if isinstance(value, (list, dict)):
         raise _BadValue(value, "a single value")
+    return _finite(value)
+
+
+def _finite(value: Any) -> Any:
+    """A number the pipeline can take: finite, integers within 64 bits."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and not SMALLEST_INTEGER <= value <= LARGEST_INTEGER:
+        raise _BadValue(value, "an integer within 64 bits")
     if isinstance(value, float) and math.isinf(value):
         raise _BadValue(value, "a finite number")
     return value
@@ -153,47 +230,22 @@ def _to_str(value: Any) -> Any:
 def _to_number(value: Any) -> Any:
     if value is None or value == "":
         return MISSING
-    if isinstance(value, bool):
-        raise _BadValue(value, "a number")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if math.isinf(value):
-            raise _BadValue(value, "a finite number")
-        return value
     if isinstance(value, str):
-        return _parse_number(value)
+        return _text_to_int(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _finite(value)
     raise _BadValue(value, "a number")
 
 
-def _parse_number(token: str) -> int | float:
-    """A number written the way `pandas.read_csv` reads one (ASCII digits, no `_` separators)."""
-    text = token.strip()
-    if INTEGER.fullmatch(text):
-        return int(text)
-    if text.lower().lstrip("+-") in ("inf", "infinity"):
-        raise _BadValue(token, "a finite number")
-    if not DECIMAL.fullmatch(text):
-        raise _BadValue(token, "a number")
-    number = float(text)
-    if not math.isfinite(number):
-        raise _BadValue(token, "a finite number")
-    return number
-
-
 def _to_float(value: Any) -> Any:
-    number = _to_number(value)
-    if not isinstance(number, int):
-        return number  # a float already, or missing
-    try:
-        # An integer token in a float column is read from its text, as `pandas.read_csv` reads
-        # it: "-0" is -0.0.
-        result = float(value.strip() if isinstance(value, str) else number)
-    except OverflowError:
-        result = math.inf
-    if not math.isfinite(result):
-        raise _BadValue(value, "a finite number")
-    return result
+    if isinstance(value, str):
+        return MISSING if value == "" else _text_to_float(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            raise _BadValue(value, "a finite number") from None
+    return _to_number(value)
 
 
 def _to_bool(value: Any) -> Any:
@@ -202,43 +254,21 @@ def _to_bool(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        if value in TRUE_TOKENS:
-            return True
-        if value in FALSE_TOKENS:
-            return False
+        return _text_to_bool(value)
     raise _BadValue(value, "TRUE or FALSE")
 
 
-CONVERTERS: dict[str, Callable[[Any], Any]] = {
+TEXT_CONVERTERS: dict[str | None, Callable[[Any], Any]] = {
+    None: _text_or_number,
+    "str": _text_to_str,
+    "int": _text_to_int,
+    "float": _text_to_float,
+    "bool": _text_to_bool,
+}
+VALUE_CONVERTERS: dict[str | None, Callable[[Any], Any]] = {
+    None: _as_given,
     "str": _to_str,
     "int": _to_number,
     "float": _to_float,
     "bool": _to_bool,
 }
-
-
-def _inferred_column(tokens: Sequence[Any]) -> tuple[str, list[Any] | None]:
-    """int, float, bool or str, as `pandas.read_csv` would type a column of these tokens, and the
-    column's values where typing it already converted them (else None: convert them after)."""
-    present = [t for t in tokens if t is not None]
-    if not present:
-        return "float", None
-    if all(t in TRUE_TOKENS or t in FALSE_TOKENS for t in present):
-        return "bool", None
-    for kind in ("int", "float"):  # plain numbers: typed and converted in one pass
-        values = _text_column(tokens, kind)
-        if values is not None:
-            return kind, values
-    try:
-        numbers = [_parse_number(t) for t in present]
-    except _BadValue:
-        return "str", None
-    if all(isinstance(n, int) for n in numbers):
-        parsed = iter(numbers)
-        return "int", [MISSING if t is None else next(parsed) for t in tokens]
-    return "float", None  # converted by the checked path, which reads integer tokens as floats
-
-
-def object_array(frame: pd.DataFrame) -> np.ndarray:
-    """The frame as the object array AutoAI pipelines are fitted on (`DataFrame.values`)."""
-    return frame.to_numpy(dtype=object)

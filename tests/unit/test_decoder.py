@@ -3,9 +3,9 @@ import math
 import pytest
 
 from handler.errors import BadRequest
-from handler.wire.decoding import Batch, decode
+from handler.model.schema import Schema
+from handler.wire.decoding import RequestRows, decode
 from handler.wire.media_types import CSV, JSON, JSONLINES
-from handler.wire.values import Schema
 
 TYPED = Schema(
     width=4, names=("AGE", "CITY", "OWNS_HOME", "CLTV"), types=("int", "str", "bool", "float")
@@ -52,9 +52,9 @@ def rows(frame):
         # blank lines are skipped, not rows
         ("42,Austin,TRUE,1\n\n7,Boston,FALSE,2\n\n", CSV, TYPED,
          [[42, "Austin", True, 1], [7, "Boston", False, 2]]),
-        # without types, columns are typed as pandas.read_csv would
+        # without types, each token is read on its own, whatever its neighbours
         ("42,Austin,TRUE,1.5\n7,12,FALSE,2\n", CSV, WIDTH_ONLY,
-         [[42, "Austin", True, 1.5], [7, "12", False, 2.0]]),
+         [[42, "Austin", True, 1.5], [7, 12, False, 2]]),
         ("1,2,3,4\n", CSV, UNKNOWN, [[1, 2, 3, 4]]),
         # WML payload, fields in another order are put back in training order
         ('{"input_data":[{"fields":["CITY","AGE","CLTV","OWNS_HOME"],'
@@ -187,10 +187,10 @@ def test_a_body_of_blank_lines_has_no_rows(content_type):
 def test_batches_of_several_requests_concatenate_in_order():
     first = decode(b"42,Austin,TRUE,1.5\n\n", CSV, TYPED)
     second = decode(b"7,Boston,FALSE,2\n8,Austin,TRUE,3\n", CSV, TYPED)
-    together = Batch.concat([first, second])
+    together = RequestRows.concat([first, second])
     assert rows(together.frame) == rows(first.frame) + rows(second.frame)
     assert list(together.frame.index) == [0, 1, 2]
-    assert Batch.concat([first]) is first
+    assert RequestRows.concat([first]) is first
 
 
 TOKENS = {
@@ -217,38 +217,18 @@ TOKENS = {
 @pytest.mark.parametrize("kind", sorted(TOKENS))
 def test_whole_column_conversion_gives_what_the_per_value_converters_give(kind):
     """The one-pass path for CSV columns may decline, but never differs from the checked path."""
-    from handler.wire.values import CONVERTERS, _converted, _text_column
+    from handler.wire.values import TEXT_CONVERTERS, _converted, _plain_text_column
 
     tokens = TOKENS[kind]
     for size in range(1, len(tokens) + 1):
         for start in range(len(tokens) - size + 1):
             column = [None if t == "" else t for t in tokens[start : start + size]]
-            fast = _text_column(column, kind)
+            fast = _plain_text_column(column, kind)
             if fast is None:
                 continue
-            slow = _converted(column, CONVERTERS[kind], "column")
+            slow = _converted(column, TEXT_CONVERTERS[kind], "column")
             assert [type(v) for v in fast] == [type(v) for v in slow], column
             assert [repr(v) for v in fast] == [repr(v) for v in slow], column
-
-
-def test_untyped_columns_keep_the_numbers_their_typing_parsed():
-    """Without types, numbers parsed while typing a column are its values: the same values the
-    per-value converter of the inferred type gives."""
-    from handler.wire.values import CONVERTERS, _converted, _inferred_column
-
-    tokens = TOKENS["int"] + TOKENS["float"]
-    checked = 0
-    for size in range(1, 6):
-        for start in range(len(tokens) - size + 1):
-            column = tokens[start : start + size]
-            kind, fast = _inferred_column(column)
-            if fast is None:
-                continue
-            slow = _converted(column, CONVERTERS[kind], "column")
-            assert [type(v) for v in fast] == [type(v) for v in slow], column
-            assert [repr(v) for v in fast] == [repr(v) for v in slow], column
-            checked += 1
-    assert checked > 20  # ints, decimals and their mixes were all compared
 
 
 def test_a_number_beyond_float_range_is_a_bad_value_not_a_crash():

@@ -11,10 +11,10 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from handler.errors import InferenceError
 from handler.model.autoai_model import AutoAIModel
+from handler.model.schema import Schema
 from handler.wire import media_types
 from handler.wire.decoding import decode
 from handler.wire.encoding import encode
-from handler.wire.values import Schema
 
 TYPED = Schema(
     width=4, names=("AGE", "CITY", "OWNS_HOME", "CLTV"), types=("int", "str", "bool", "float")

@@ -20,7 +20,22 @@ from handler.wire.media_types import CSV, JSON, JSONLINES
     ],
 )
 def test_content_type_is_normalised(header, expected):
-    assert media_types.content_type_of(header) == expected
+    assert media_types.content_type_of(header) == (expected, None)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("text/csv; header=present", True),
+        ("text/csv;Header=Present; charset=utf-8", True),
+        ("text/csv; header=absent", False),
+        ('text/csv; header="absent"', False),
+        ("text/csv", None),
+        ("application/json; header=present", None),  # RFC 4180's parameter, CSV only
+    ],
+)
+def test_the_csv_header_parameter_is_read(header, expected):
+    assert media_types.content_type_of(header).header is expected
 
 
 @pytest.mark.parametrize(
@@ -31,6 +46,7 @@ def test_content_type_is_normalised(header, expected):
         ("image/png", "'image/png' is not supported"),
         ("application/x-www-form-urlencoded", "is not supported"),
         ("text/csv; charset=latin-1", "charset 'latin-1' is not supported"),
+        ("text/csv; header=maybe", "header='maybe' is not supported: use present or absent"),
     ],
 )
 def test_unsupported_content_type_is_a_415_naming_it(header, message):

@@ -47,10 +47,15 @@ def test_metadata_gives_names_and_types(classifier):
 
 
 @pytest.mark.parametrize("fixture", ["bare_classifier", "lale_classifier"])
-def test_pipelines_without_metadata_still_know_their_width(fixture, request):
+def test_a_bare_pickle_gives_its_width_and_the_types_its_autoai_steps_record(
+    fixture, request, classifier
+):
     model = load_and_score(request.getfixturevalue(fixture).model_dir)
     assert model.schema.width == 35
-    assert model.schema.types is None and model.schema.names is None
+    assert model.schema.names is None
+    # the types read_csv gave the training file, as our metadata records them for the same data
+    assert model.schema.types == AutoAIModel.load(classifier.model_dir).schema.types
+    assert model.schema.types_from == "the pickle's autoai-libs steps"
 
 
 def test_a_pipeline_that_cannot_score_missing_values_still_loads(tmp_path, caplog):
