@@ -1,8 +1,11 @@
-"""Container entry point: SageMaker runs `docker run IMAGE train` or `docker run IMAGE serve`."""
+"""Container entry point: SageMaker runs `docker run IMAGE train` or `docker run IMAGE serve`.
+
+`describe MODEL_DIR --training-data FILE` writes the metadata of a bare Watson pickle.
+"""
 
 import sys
 
-USAGE = "usage: entrypoint.py serve|train"
+USAGE = "usage: entrypoint.py serve|train|describe MODEL_DIR --training-data FILE"
 
 
 def main(argv: list[str]) -> int:
@@ -15,6 +18,10 @@ def main(argv: list[str]) -> int:
         from training.train import train
 
         return train()
+    if mode == "describe":
+        from training.describe import main as describe
+
+        return describe(argv[2:])
     print(USAGE, file=sys.stderr)
     return 2
 

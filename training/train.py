@@ -42,6 +42,7 @@ from training.dataset import (
     inferred_problem_type,
     target_column,
 )
+from training.describe import feature_columns, types_for
 from training.export import PICKLE_NAME, describe, save_model
 from training.hyperparameters import Hyperparameters
 from training.layout import TrainingError, TrainingLayout
@@ -97,7 +98,7 @@ def run(layout: TrainingLayout, allow_any_pickle: bool = False) -> None:
             pipeline_dir = _pipeline_dir(channel, Path(scratch))
             model = load_and_score(pipeline_dir, allow_any_pickle=allow_any_pickle)
         if mode == "import":
-            import_pipeline(model, layout, hyperparameters, Path(staging))
+            import_pipeline(model, files, layout, hyperparameters, Path(staging))
         else:
             fit_pipeline(model, files, layout, hyperparameters, Path(staging))
         publish(Path(staging), layout.model_dir)
@@ -118,12 +119,17 @@ def training_channel(layout: TrainingLayout) -> Path:
 
 
 def import_pipeline(
-    model: AutoAIModel, layout: TrainingLayout, hyperparameters: Hyperparameters, staging: Path
+    model: AutoAIModel,
+    files: list[Path],
+    layout: TrainingLayout,
+    hyperparameters: Hyperparameters,
+    staging: Path,
 ) -> None:
     """Keep the checked pipeline as it is; evaluate it on the validation channel if there is one.
 
-    Without metadata of its own, the validation data (when it has a header row) names the
-    features, so JSON requests can use field names.
+    Without metadata of its own, its training data beside it in the channel (as `describe` reads
+    it), else the validation data (when it has a header row), names the features, so requests
+    can use field names.
     """
     pickle_path = staging / model.source.name
     shutil.copy2(model.source, pickle_path)
@@ -136,8 +142,12 @@ def import_pipeline(
     if model.metadata is not None and model.metadata.features:
         metadata = replace(model.metadata, metrics={**model.metadata.metrics, **scores})
     else:
+        if files:
+            table = read_table(files, hyperparameters.header, hyperparameters.target)
+            target_name = hyperparameters.target or target_name
+            features = feature_columns(table, hyperparameters.target, model.schema, "the data")
         if features is not None and model.schema.names is None and has_named_columns(features):
-            types = feature_types(features)
+            types = types_for(features, model.schema, "the data")
         else:
             features = None
         metadata = describe(pickle_path, model.pipeline, features, types, target_name, scores)
@@ -155,11 +165,7 @@ def fit_pipeline(
     table = read_table(files, hyperparameters.header, hyperparameters.target)
     target_name = target_column(hyperparameters, table, model.metadata if model else None)
     features, target = features_and_target(table, target_name, model)
-    types = (
-        dict(zip(model.schema.names, model.schema.types))
-        if model is not None and model.schema.types
-        else feature_types(features)
-    )
+    types = types_for(features, model.schema, "the data") if model else feature_types(features)
     if model is not None:
         problem_type = "classification" if model.is_classifier else "regression"
     else:

@@ -46,16 +46,18 @@ class AutoAIModel:
         self.schema = schema_for(pipeline, source.parent, metadata)
 
     @classmethod
-    def load(cls, model_dir: Path, allow_any_pickle: bool = False) -> AutoAIModel:
+    def load(
+        cls, model_dir: Path, allow_any_pickle: bool = False, with_metadata: bool = True
+    ) -> AutoAIModel:
         """Unpack, find and load the pipeline in `model_dir`; ModelLoadError says what failed.
 
         The pickle is loaded through the allowlist of `handler.model.safe_pickle` unless
-        `allow_any_pickle`.
+        `allow_any_pickle`; `with_metadata=False` ignores a metadata file beside it.
         """
         unpack_archive(model_dir)
         path = find_pipeline_file(model_dir)
         check_runtime(path)
-        metadata = _metadata_for(path)
+        metadata = _metadata_for(path) if with_metadata else None
         try:
             with warnings.catch_warnings(), loggers_kept_enabled():
                 warnings.simplefilter("ignore")

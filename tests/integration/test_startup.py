@@ -64,16 +64,31 @@ def test_an_empty_model_dir_names_what_was_found(tmp_path):
     assert "no pipeline in" in log and "found README.txt" in log
 
 
-def test_a_model_that_loads_but_cannot_score_stops_serve(classifier, tmp_path):
+def unscorable_sample(metadata: dict) -> None:
+    metadata["sample_row"][0] = "not a customer id"
+
+
+def metadata_for_fewer_columns(metadata: dict) -> None:
+    metadata["features"] = metadata["features"][:-1]
+    metadata["sample_row"] = metadata["sample_row"][:-1]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (unscorable_sample, "cannot score its sample row"),
+        (metadata_for_fewer_columns, "names 34 features, but the pipeline takes 35 columns"),
+    ],
+)
+def test_a_model_that_loads_but_cannot_score_stops_serve(classifier, tmp_path, change, message):
     model_dir = tmp_path / "model"
     shutil.copytree(classifier.model_dir, model_dir)
     metadata = json.loads((model_dir / METADATA_FILE).read_text())
-    metadata["features"] = metadata["features"][:-1]
-    metadata["sample_row"] = metadata["sample_row"][:-1]
+    change(metadata)
     (model_dir / METADATA_FILE).write_text(json.dumps(metadata))
     code, log = serve_until_exit(tmp_path, tmp_path)
     assert code != 0
-    assert "cannot score its sample row" in log
+    assert message in log
 
 
 def test_bad_settings_stop_serve_naming_the_variable(classifier, tmp_path):

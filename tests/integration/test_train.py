@@ -251,3 +251,23 @@ def test_regression_search_reports_regression_metrics(tmp_path):
     assert report == ["metrics.json", "predicted_vs_actual.png"]
     metadata = json.loads((tmp_path / "model" / METADATA_FILE).read_text())
     assert metadata["problem_type"] == "regression" and metadata["classes"] is None
+
+
+def test_import_with_the_training_csv_in_the_channel_names_the_features(bare_classifier, tmp_path):
+    (channel(tmp_path) / "auto-ai-pipeline.pickle").write_bytes(
+        pickle.dumps(bare_classifier.pipeline)
+    )
+    sample_rows(100).to_csv(channel(tmp_path) / "training-data.csv", index=False)
+    result = run_train(tmp_path, mode="import", target=TARGET)
+    assert result.returncode == 0, result.stderr
+    metadata = json.loads((tmp_path / "model" / METADATA_FILE).read_text())
+    names = [f["name"] for f in metadata["features"]]
+    assert names == [c for c in sample_rows(1).columns if c != TARGET]
+    records = json.loads(bare_classifier.holdout.iloc[:5].to_json(orient="records"))
+    with running_server(tmp_path, tmp_path / "serve.log") as server:
+        response = server.invoke(json.dumps({"instances": records}), JSON, CSV)
+    assert response.status_code == 200, response.text
+    lines = response.text.splitlines()
+    assert [[float(p) for p in line.split(",")[1:]] for line in lines] == (
+        bare_classifier.expected_proba(bare_classifier.holdout.iloc[:5])
+    )

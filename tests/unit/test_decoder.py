@@ -242,3 +242,129 @@ def test_a_number_beyond_float_range_is_a_bad_value_not_a_crash():
 def test_deeply_nested_json_is_a_bad_request(content_type, body):
     with pytest.raises(BadRequest, match="nests arrays or objects too deeply"):
         decode(body, content_type, TYPED)
+
+
+# Headers: the rule of handler.wire.decoding._csv_header.
+NUMERIC_FIRST = Schema(width=4, types=("int", "str", "bool", "float"))
+
+
+@pytest.mark.parametrize(
+    ("body", "schema", "header", "expected"),
+    [
+        # names known: the names, in any letter case, order and spacing, make a header
+        ("AGE,CITY,OWNS_HOME,CLTV\n42,Austin,TRUE,1.5\n", TYPED, None, [[42, "Austin", True, 1.5]]),
+        ("age, City ,owns_home,cltv\n42,Austin,TRUE,1.5\n", TYPED, None, [[42, "Austin", True, 1.5]]),
+        ("\ufeffAge,City,Owns_Home,CLTV\r\n42,Austin,TRUE,1.5\r\n", TYPED, None,
+         [[42, "Austin", True, 1.5]]),
+        # columns in another order are put back in training order by their header
+        ("CLTV,CITY,AGE,OWNS_HOME\n1.5,Austin,42,TRUE\n", TYPED, None, [[42, "Austin", True, 1.5]]),
+        ("CLTV,CITY,AGE,OWNS_HOME\n1.5,Austin,42,TRUE\n", TYPED, True, [[42, "Austin", True, 1.5]]),
+        # header=absent: the first row is data, whatever it holds
+        ("AGE,CITY,OWNS_HOME,CLTV\n", Schema(width=4, names=TYPED.names), False,
+         [["AGE", "CITY", "OWNS_HOME", "CLTV"]]),
+        # no names: text in every numeric column is a header, dropped
+        ("customer_age,city,owns,value\n42,Austin,TRUE,1.5\n", NUMERIC_FIRST, None,
+         [[42, "Austin", True, 1.5]]),
+        # ... but a first row with a number in a numeric column is data
+        ("42,Austin,TRUE,1.5\n7,Boston,FALSE,2\n", NUMERIC_FIRST, None,
+         [[42, "Austin", True, 1.5], [7, "Boston", False, 2.0]]),
+        # ... a missing value is no text, so such a row is data too
+        (",city,owns,value\n", Schema(width=4, types=("int", "str", "str", "str")), None,
+         [["NaN", "city", "owns", "value"]]),
+        # no names and no types: only header=present says a first row is a header
+        ("a,b\n1,2\n", WIDTH_ONLY_2 := Schema(width=2), True, [[1, 2]]),
+        ("a,b\n1,2\n", WIDTH_ONLY_2, None, [["a", "b"], [1, 2]]),
+    ],
+)  # fmt: skip
+def test_csv_headers(body, schema, header, expected):
+    assert rows(decode(body.encode(), CSV, schema, header).frame) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "header", "message"),
+    [
+        ("AGE,CITY,OWNS_HOME,ZIP\n1,a,TRUE,2\n", True, "header column 'ZIP' is not a feature of this model"),
+        ("AGE,CITY,OWNS_HOME\n1,a,TRUE\n", True, "the header lacks the feature 'CLTV'"),
+        ("CLTV,CITY,AGE,OWNS_HOME\n1.5,Austin,42\n", None, r"expected 4 columns as in the header, got 3 \(row 1\)"),
+        # without header=present, a row that is not exactly the names is data
+        ("AGE,CITY,OWNS_HOME,ZIP\n", None, r"column 'AGE' \(row 1\): expected a number, got 'AGE'"),
+    ],
+)  # fmt: skip
+def test_headers_that_do_not_fit_are_a_400(body, header, message):
+    with pytest.raises(BadRequest, match=message):
+        decode(body.encode(), CSV, TYPED, header)
+
+
+def test_rows_decode_alike_alone_and_together():
+    """Without types, a token is read on its own: its neighbours never change its value."""
+    lines = ["1,x", "x,2", "1.5,TRUE", "007,", "NA,None"]
+    schema = Schema(width=2)
+    alone = [rows(decode(f"{line}\n".encode(), CSV, schema).frame)[0] for line in lines]
+    together = rows(decode(("\n".join(lines) + "\n").encode(), CSV, schema).frame)
+    assert alone == together
+
+
+TOKEN_TYPES = (None, "str", "int", "float", "bool")
+TOKENS_TO_READ = [
+    "None", "NA", "null", "NULL", "nan", "NaN", "-nan", "", "#N/A", "#N/A N/A", "<NA>", "n/a",
+    "1.#IND", "-1.#QNAN", "Null", "none", "NONE", "na", "N/a",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("token", TOKENS_TO_READ)
+def test_missing_tokens_are_those_of_the_installed_pandas(token):
+    """A token is missing exactly when this runtime's pandas.read_csv reads it as missing."""
+    import io
+
+    import pandas as pd
+
+    body = f"a,{token}\n"
+    expected = pd.read_csv(io.StringIO(body), header=None, keep_default_na=True)[1].isna()[0]
+    for kind in ("str", None):
+        value = decode(body.encode(), CSV, Schema(width=2, types=("str", kind))).frame.iloc[0, 1]
+        assert (isinstance(value, float) and math.isnan(value)) == expected, kind
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [("TRUE", True), ("true", True), ("True", True), ("tRuE", None), ("FALSE", False),
+     ("false", False), ("False", False), ("yes", None), ("1", None), ("T", None)],
+)  # fmt: skip
+def test_boolean_spellings_are_those_of_the_installed_pandas(token, expected):
+    import io
+
+    import pandas as pd
+
+    column = pd.read_csv(io.StringIO(f"x\n{token}\nTrue\n"))["x"]
+    read = bool(column[0]) if pd.api.types.is_bool_dtype(column) else None
+    decoded = decode(f"{token}\n".encode(), CSV, Schema(width=1)).frame.iloc[0, 0]
+    assert (decoded if isinstance(decoded, bool) else None) == read
+    if expected is not None:
+        assert read == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "schema", "message"),
+    [
+        (f"{'9' * 400},Austin,TRUE,1\n", CSV, TYPED, r"column 'AGE' \(row 1\): expected an integer within 64 bits"),
+        (f"{'9' * 5000},Austin,TRUE,1\n", CSV, TYPED, r"column 'AGE' \(row 1\): expected an integer within 64 bits"),
+        ("18446744073709551616,Austin,TRUE,1\n", CSV, TYPED, "expected an integer within 64 bits"),
+        (f"[[{'9' * 400},\"Austin\",true,1]]", JSON, TYPED, r"column 'AGE' \(row 1\): expected an integer within 64 bits"),
+        (f"[[{'9' * 400},\"Austin\",true,1]]", JSON, UNKNOWN, r"column 1 \(row 1\): expected an integer within 64 bits"),
+        (f"[[1,\"Austin\",true,{'9' * 400}]]", JSON, TYPED, r"column 'CLTV' \(row 1\): expected a finite number"),
+    ],
+)  # fmt: skip
+def test_huge_integers_are_a_400_naming_row_and_column(body, content_type, schema, message):
+    with pytest.raises(BadRequest, match=message):
+        decode(body.encode(), content_type, schema)
+
+
+def test_huge_integers_in_a_column_of_unknown_type_are_text_as_read_csv_leaves_them():
+    value = decode(f"1,{'9' * 400}\n".encode(), CSV, Schema(width=2)).frame.iloc[0, 1]
+    assert value == "9" * 400
+
+
+def test_a_field_longer_than_the_csv_module_default_is_a_value():
+    long_city = "x" * 300_000  # over csv's 128 KiB default field limit
+    frame = decode(f"42,{long_city},TRUE,1\n".encode(), CSV, TYPED).frame
+    assert frame["CITY"].tolist() == [long_city]

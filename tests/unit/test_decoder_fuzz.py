@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -13,22 +15,40 @@ from handler.errors import InferenceError
 from handler.model.autoai_model import AutoAIModel
 from handler.model.schema import Schema
 from handler.wire import media_types
+from handler.wire.csv_tokens import DOCUMENTED_MISSING
 from handler.wire.decoding import decode
 from handler.wire.encoding import encode
 
 TYPED = Schema(
     width=4, names=("AGE", "CITY", "OWNS_HOME", "CLTV"), types=("int", "str", "bool", "float")
 )
-SCHEMAS = (TYPED, Schema(width=4), Schema())
+SCHEMAS = (
+    TYPED,
+    Schema(width=4),
+    Schema(),
+    Schema(width=4, types=("int", None, "float", "str")),
+    Schema(width=4, types=("bool", "float", None, None)),
+)
 CONTENT_TYPES = (media_types.CSV, media_types.JSON, media_types.JSONLINES)
 EXAMPLES = 300
 
+# The nasty values: long digit strings, huge and tiny floats, long fields, every missing token
+# and every boolean spelling some pandas reads.
+MISSING_TOKENS = list(DOCUMENTED_MISSING)
+BOOLEAN_TOKENS = ["TRUE", "True", "true", "tRuE", "FALSE", "False", "false", "T", "F", "yes"]
 scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
+    st.integers(min_value=2**63 - 2, max_value=2**64 + 2),
+    st.integers(min_value=-(2**63) - 2, max_value=-(2**63) + 2),
     st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([1.7976931348623157e308, 5e-324, -5e-324, 2.2250738585072014e-308, -0.0]),
+    st.text(alphabet="0123456789", min_size=15, max_size=5000),
+    st.text(alphabet="0123456789.e-", min_size=1, max_size=400),
+    st.sampled_from(MISSING_TOKENS + BOOLEAN_TOKENS),
     st.text(max_size=12),
+    st.text(min_size=1000, max_size=3000),
 )
 rows = st.lists(scalars, min_size=0, max_size=6)
 
@@ -80,8 +100,31 @@ def test_valid_looking_json_rows(values, schema):
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(values=st.lists(rows, min_size=0, max_size=5), schema=st.sampled_from(SCHEMAS))
 def test_valid_looking_csv_rows(values, schema):
-    text = "\n".join(",".join("" if v is None else str(v) for v in row) for row in values)
-    decodes_or_refuses(text.encode(), media_types.CSV, schema)
+    decodes_or_refuses(csv_body(values).encode(), media_types.CSV, schema)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    values=st.lists(st.lists(scalars, min_size=4, max_size=4), min_size=2, max_size=6),
+    schema=st.sampled_from(SCHEMAS[:2] + SCHEMAS[3:]),
+)
+def test_a_row_decodes_alike_alone_and_among_others(values, schema):
+    """No value depends on its neighbours: each row alone gives what it gives in the batch."""
+    try:
+        together = decode(csv_body(values).encode(), media_types.CSV, schema, header=False)
+    except InferenceError:
+        return
+    for number, row in enumerate(values):
+        alone = decode(csv_body([row]).encode(), media_types.CSV, schema, header=False)
+        assert repr(alone.frame.iloc[0].tolist()) == repr(together.frame.iloc[number].tolist())
+
+
+def csv_body(values) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in values:
+        writer.writerow("" if v is None else str(v) for v in row)
+    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ import sys
 import tarfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from handler.errors import ModelLoadError
@@ -171,3 +172,57 @@ def test_loading_keeps_existing_loggers_enabled(bare_classifier):
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def fit_bare(frame, target, estimator, model_dir):
+    """An AutoAI-shaped pipeline fitted on `frame.values` and pickled alone, as Watson exports."""
+    import warnings
+
+    from training.autoai_pipeline import autoai_pipeline, feature_types
+
+    pipeline = autoai_pipeline(feature_types(frame), estimator)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pipeline.fit(frame.values, target)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    (model_dir / "pipeline.pickle").write_bytes(pickle.dumps(pipeline))
+    return pipeline
+
+
+def test_a_digit_string_column_stays_text_whatever_its_neighbours(tmp_path):
+    """read_csv read the column `007, 2, 3, x` as text: "007" is that category in every body,
+    never the number 7 (which a body of digits alone would suggest)."""
+    import io
+
+    import pandas as pd
+    from sklearn.tree import DecisionTreeClassifier
+
+    training = pd.read_csv(io.StringIO("CODE,SIZE\n" + "007,5\n" * 5 + "2,5\n3,5\nx,5\n" * 10))
+    assert training["CODE"].tolist()[:2] == ["007", "007"]
+    target = (training["CODE"] == "007").map({True: "yes", False: "no"}).values
+    pipeline = fit_bare(training, target, DecisionTreeClassifier(random_state=0), tmp_path)
+    model = AutoAIModel.load(tmp_path)
+    expected = pipeline.predict_proba(np.array([["007", 5]], dtype=object)).tolist()[0]
+    assert expected != pipeline.predict_proba(np.array([[7, 5]], dtype=object)).tolist()[0]
+    for body in (b"007,5\n", b"007,5\nx,6\n", b"007,5\n2,7\n3,8\n"):
+        scored = model.predict(decode(body, CSV, model.schema).frame).probabilities[0]
+        assert scored == expected, body
+
+
+def test_a_classifier_without_probabilities_serves_labels(tmp_path):
+    from sklearn.svm import LinearSVC
+
+    from training.sample_data import TARGET, demand_response_customers
+
+    data = demand_response_customers(120, seed=5)
+    features = data.drop(columns=[TARGET])
+    pipeline = fit_bare(features, data[TARGET].values, LinearSVC(random_state=0), tmp_path)
+    model = load_and_score(tmp_path)
+    assert model.is_classifier and not model.has_probabilities
+    assert model.output_fields(None) == ("predicted_label",)
+    body = features.iloc[:5].to_csv(header=False, index=False).encode()
+    predictions = model.predict(decode(body, CSV, model.schema).frame)
+    assert predictions.labels == pipeline.predict(features.iloc[:5].values).tolist()
+    assert predictions.probabilities is None
+    with pytest.raises(ModelLoadError, match="is a classifier without probabilities"):
+        load_and_score(tmp_path, output_fields=("predicted_label", "probabilities"))
