@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +74,24 @@ def test_a_file_that_does_not_fit_the_pickle_is_refused(bare_copy, tmp_path, cha
     assert result.returncode == 1
     assert message in result.stderr
     assert not (bare_copy / METADATA_FILE).exists()
+
+
+def test_the_readme_command_runs_as_written(bare_classifier, tmp_path):
+    """The README's describe block, with /tmp/ml (the README's model root) put in a temp dir."""
+    readme = (ROOT / "README.md").read_text()
+    block = next(b for b in readme.split("```sh\n")[1:] if "entrypoint.py describe" in b)
+    script = block.split("```")[0].replace("/tmp/ml", str(tmp_path))
+    shutil.copytree(bare_classifier.model_dir, tmp_path / "model")
+    training = demand_response_customers(340, seed=11).rename(columns={TARGET: "CHURN"})
+    training.to_csv(tmp_path / "training.csv", index=False)
+    bin_dir = Path(sys.executable).parent  # this venv's python first on PATH
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "model" / METADATA_FILE).read_text())["target"] == "CHURN"

@@ -155,3 +155,32 @@ def _tree():
     from sklearn.tree import DecisionTreeClassifier
 
     return DecisionTreeClassifier(random_state=0)
+
+
+def test_with_a_wml_schema_shuffled_fields_are_reordered_and_unknown_ones_refused(
+    bare_classifier, feature_names, tmp_path
+):
+    from handler.errors import BadRequest
+    from handler.wire.decoding import decode
+    from handler.wire.media_types import JSON
+
+    model_dir = copy_pickle(bare_classifier, tmp_path)
+    (model_dir / "model-details.json").write_text(
+        json.dumps(
+            {
+                "entity": {
+                    "schemas": {"input": [{"fields": wml_fields(feature_names, ["double"] * 35)}]}
+                }
+            }
+        )
+    )
+    model = AutoAIModel.load(model_dir)
+    frame = bare_classifier.holdout.set_axis(feature_names, axis=1)
+    shuffled = list(reversed(feature_names))
+    values = json.loads(frame[shuffled].to_json(orient="values"))
+    body = {"input_data": [{"fields": shuffled, "values": values}]}
+    rows = decode(json.dumps(body).encode(), JSON, model.schema)
+    assert model.predict(rows.frame).probabilities == bare_classifier.expected_proba()
+    body["input_data"][0]["fields"][0] = "ZIP_CODE"
+    with pytest.raises(BadRequest, match="unknown field 'ZIP_CODE'"):
+        decode(json.dumps(body).encode(), JSON, model.schema)
