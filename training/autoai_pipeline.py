@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from handler.process.logs import loggers_kept_enabled
+from handler.model.library_imports import loggers_kept_enabled
 
 Flavour = Literal["sklearn", "lale"]
 MISSING_REFERENCES = ["", "-", "?", float("nan")]

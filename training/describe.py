@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from handler.errors import ModelLoadError
-from handler.model.autoai_model import AutoAIModel, load_and_score
+from handler.model.autoai_model import AutoAIModel
 from handler.model.metadata import METADATA_FILE, ModelMetadata
 from handler.model.schema import Schema
+from handler.process.model_check import load_and_score
 from training.autoai_pipeline import feature_types
 from training.data import read_table
 from training.export import describe

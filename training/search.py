@@ -25,8 +25,8 @@ import pandas as pd
 from sklearn.base import clone
 
 from handler.errors import ModelLoadError
+from handler.model.library_imports import loggers_kept_enabled
 from handler.model.safe_pickle import load_pipeline
-from handler.process.logs import loggers_kept_enabled
 from training.autoai_pipeline import autoai_pipeline
 from training.layout import TrainingError
 

@@ -28,10 +28,11 @@ import numpy as np
 import pandas as pd
 
 from handler.errors import ModelLoadError
-from handler.model.autoai_model import AutoAIModel, load_and_score
+from handler.model.autoai_model import AutoAIModel
 from handler.model.files import ARCHIVE_NAME, MODEL_PATTERNS, find_candidates, unpack_archive
+from handler.model.library_imports import loggers_kept_enabled
 from handler.model.metadata import METADATA_FILE
-from handler.process.logs import loggers_kept_enabled
+from handler.process.model_check import load_and_score
 from handler.process.startup import settings_for
 from training.autoai_pipeline import feature_types
 from training.data import data_files, read_table

@@ -7,8 +7,6 @@ exactly as `pipeline.predict` and `pipeline.predict_proba` would compute them.
 
 from __future__ import annotations
 
-import logging
-import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -19,14 +17,12 @@ import pandas as pd
 from handler.errors import ModelLoadError
 from handler.model.files import find_pipeline_file, unpack_archive
 from handler.model.fingerprint import check_runtime
+from handler.model.library_imports import loggers_kept_enabled
 from handler.model.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
 from handler.model.predictions import Predictions
 from handler.model.safe_pickle import RefusedGlobal, load_pipeline
 from handler.model.schema_sources import schema_for
-from handler.process.logs import loggers_kept_enabled
-from handler.wire.values import object_array, to_frame
 
-LOGGER = logging.getLogger(__name__)
 CLASSIFIER_FIELDS = ("predicted_label", "probabilities")
 LABEL_FIELDS = ("predicted_label",)
 
@@ -85,7 +81,7 @@ class AutoAIModel:
         return requested
 
     def predict(self, frame: pd.DataFrame) -> Predictions:
-        values = object_array(frame)
+        values = frame.to_numpy(dtype=object)  # the array AutoAI pipelines are fitted on
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if not self.has_probabilities:
@@ -96,56 +92,6 @@ class AutoAIModel:
         return Predictions(
             labels=labels.tolist(), probabilities=probabilities.tolist(), classes=self.classes
         )
-
-
-def load_and_score(
-    model_dir: Path,
-    output_fields: tuple[str, ...] | None = None,
-    allow_any_pickle: bool = False,
-) -> AutoAIModel:
-    """The model in `model_dir`, loaded and scored once on a sample row, or ModelLoadError.
-
-    With metadata the sample is the recorded training row and must score. Without, the sample is
-    a row of missing values, which AutoAI pipelines impute; a pipeline that cannot score it may
-    still score real rows, so that only warns.
-    """
-    started = time.perf_counter()
-    model = AutoAIModel.load(model_dir, allow_any_pickle)
-    model.output_fields(output_fields)
-    loaded = time.perf_counter()
-    LOGGER.info("model %s input: %s", model.source.name, model.schema.describe())
-    recorded = model.metadata is not None and model.metadata.sample_row is not None
-    if recorded:
-        sample_row = list(model.metadata.sample_row)
-    elif model.schema.width:
-        sample_row = [None] * model.schema.width
-    else:
-        LOGGER.warning("%s records no input width: no sample row scored", model.source.name)
-        return model
-    try:
-        predictions = model.predict(to_frame([sample_row], model.schema))
-    except Exception as error:
-        problem = f"{type(error).__name__}: {error}"
-        if recorded:
-            raise ModelLoadError(
-                f"{model.source} loaded but cannot score its sample row: {problem}"
-            ) from None
-        LOGGER.warning("%s cannot score a row of missing values (%s)", model.source.name, problem)
-        return model
-    kind = "regressor"
-    if model.is_classifier:
-        kind = f"classifier over {model.classes}" if model.classes else "classifier"
-        if not model.has_probabilities:
-            kind += " (labels only: it gives no probabilities)"
-    LOGGER.info(
-        "model %s loaded in %.0f ms: %s; sample row scored %r in %.1f ms",
-        model.source,
-        (loaded - started) * 1000,
-        kind,
-        predictions.labels[0],
-        (time.perf_counter() - loaded) * 1000,
-    )
-    return model
 
 
 def _metadata_for(path: Path) -> ModelMetadata | None:

@@ -1,4 +1,5 @@
-"""The start-up check: load the model and score a sample row before any server starts.
+"""The model check: load the model and score a sample row (`load_and_score`), before any server
+starts and before `train` or `describe` keep a pickle.
 
 MMS answers `/ping` with 200 even when its workers cannot load the model, so `serve` runs this
 first and refuses to start a server for a model that cannot load or score. Run as a child process
@@ -7,12 +8,18 @@ first and refuses to start a server for a model that cannot load or score. Run a
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
+from pathlib import Path
 
 from handler.errors import InferenceError, ModelLoadError
-from handler.model.autoai_model import load_and_score
+from handler.model.autoai_model import AutoAIModel
 from handler.process.logs import configure_logging
 from handler.process.settings import Settings, SettingsError
+from handler.wire.values import to_frame
+
+LOGGER = logging.getLogger(__name__)
 
 
 def main() -> int:
@@ -24,6 +31,56 @@ def main() -> int:
         print(f"serve: cannot serve this model: {error}", file=sys.stderr, flush=True)
         return 1
     return 0
+
+
+def load_and_score(
+    model_dir: Path,
+    output_fields: tuple[str, ...] | None = None,
+    allow_any_pickle: bool = False,
+) -> AutoAIModel:
+    """The model in `model_dir`, loaded and scored once on a sample row, or ModelLoadError.
+
+    With metadata the sample is the recorded training row and must score. Without, the sample is
+    a row of missing values, which AutoAI pipelines impute; a pipeline that cannot score it may
+    still score real rows, so that only warns.
+    """
+    started = time.perf_counter()
+    model = AutoAIModel.load(model_dir, allow_any_pickle)
+    model.output_fields(output_fields)
+    loaded = time.perf_counter()
+    LOGGER.info("model %s input: %s", model.source.name, model.schema.describe())
+    recorded = model.metadata is not None and model.metadata.sample_row is not None
+    if recorded:
+        sample_row = list(model.metadata.sample_row)
+    elif model.schema.width:
+        sample_row = [None] * model.schema.width
+    else:
+        LOGGER.warning("%s records no input width: no sample row scored", model.source.name)
+        return model
+    try:
+        predictions = model.predict(to_frame([sample_row], model.schema))
+    except Exception as error:
+        problem = f"{type(error).__name__}: {error}"
+        if recorded:
+            raise ModelLoadError(
+                f"{model.source} loaded but cannot score its sample row: {problem}"
+            ) from None
+        LOGGER.warning("%s cannot score a row of missing values (%s)", model.source.name, problem)
+        return model
+    kind = "regressor"
+    if model.is_classifier:
+        kind = f"classifier over {model.classes}" if model.classes else "classifier"
+        if not model.has_probabilities:
+            kind += " (labels only: it gives no probabilities)"
+    LOGGER.info(
+        "model %s loaded in %.0f ms: %s; sample row scored %r in %.1f ms",
+        model.source,
+        (loaded - started) * 1000,
+        kind,
+        predictions.labels[0],
+        (time.perf_counter() - loaded) * 1000,
+    )
+    return model
 
 
 if __name__ == "__main__":

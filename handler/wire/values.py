@@ -74,11 +74,6 @@ def to_frame(
     return pd.DataFrame(values, columns=list(labels), copy=False)
 
 
-def object_array(frame: pd.DataFrame) -> np.ndarray:
-    """The frame as the object array AutoAI pipelines are fitted on (`DataFrame.values`)."""
-    return frame.to_numpy(dtype=object)
-
-
 def _plain_text_column(tokens: list[str | None], kind: str | None) -> list[Any] | None:
     """A column of CSV tokens converted in one pass, or None to convert (and check) one by one.
 

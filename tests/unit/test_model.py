@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from handler.errors import ModelLoadError
-from handler.model.autoai_model import AutoAIModel, load_and_score
+from handler.model.autoai_model import AutoAIModel
 from handler.model.metadata import METADATA_FILE
 from handler.model.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
+from handler.process.model_check import load_and_score
 from handler.wire.decoding import decode
 from handler.wire.media_types import CSV
 
