@@ -68,7 +68,7 @@ def decode(
         else:
             decoded = DECODERS[content_type](text, schema)
         frame = to_frame(decoded.rows, schema, decoded.names, content_type == media_types.CSV)
-    except InferenceError:
+    except (InferenceError, MemoryError):
         raise
     except Exception as error:  # a value no converter foresaw: still the body's fault
         raise BadRequest(f"cannot read the body: {type(error).__name__}: {error}") from None
