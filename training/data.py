@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from handler.model.files import ARCHIVE_NAME, MODEL_PATTERNS
-from handler.model.metadata import METADATA_FILE
 from training.layout import TrainingError
 
 CSV_SUFFIXES = (".csv", ".csv.gz", ".txt", ".txt.gz")
@@ -23,11 +22,11 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 def data_files(channel: Path) -> list[Path]:
-    """The data files under a channel, in name order (pipelines and hidden files left out)."""
-    skipped = {METADATA_FILE}
+    """The data files under a channel, in name order (pipelines, their metadata and WML schema
+    files, and hidden files left out)."""
     files = []
     for path in sorted(channel.rglob("*")):
-        if not path.is_file() or path.name.startswith(".") or path.name in skipped:
+        if not path.is_file() or path.name.startswith(".") or path.suffix.lower() == ".json":
             continue
         if any(path.match(pattern) for pattern in (*MODEL_PATTERNS, ARCHIVE_NAME)):
             continue

@@ -32,6 +32,7 @@ from handler.model.autoai_model import AutoAIModel
 from handler.model.files import ARCHIVE_NAME, MODEL_PATTERNS, find_candidates, unpack_archive
 from handler.model.library_imports import loggers_kept_enabled
 from handler.model.metadata import METADATA_FILE
+from handler.model.wml_schema import read_wml_schema
 from handler.process.model_check import load_and_score
 from handler.process.startup import settings_for
 from training.autoai_pipeline import feature_types
@@ -134,6 +135,9 @@ def import_pipeline(
     """
     pickle_path = staging / model.source.name
     shutil.copy2(model.source, pickle_path)
+    wml_schema = read_wml_schema(model.source.parent)
+    if wml_schema is not None:  # it names the features: it goes with the pickle
+        shutil.copy2(model.source.parent / wml_schema.file, staging / wml_schema.file)
     features, types, target_name, scores = None, None, None, {}
     validation = _validation_table(layout, hyperparameters)
     if validation is not None:

@@ -271,3 +271,19 @@ def test_import_with_the_training_csv_in_the_channel_names_the_features(bare_cla
     assert [[float(p) for p in line.split(",")[1:]] for line in lines] == (
         bare_classifier.expected_proba(bare_classifier.holdout.iloc[:5])
     )
+
+
+def test_import_keeps_a_wml_schema_file_beside_the_pickle(bare_classifier, tmp_path):
+    names = [c for c in sample_rows(1).columns if c != TARGET]
+    (channel(tmp_path) / "auto-ai-pipeline.pickle").write_bytes(
+        pickle.dumps(bare_classifier.pipeline)
+    )
+    schema = {"fields": [{"name": name, "type": "string"} for name in names]}
+    (channel(tmp_path) / "input-schema.json").write_text(json.dumps(schema))
+    result = run_train(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "model" / "input-schema.json").read_text()) == schema
+    records = json.loads(bare_classifier.holdout.iloc[:3].to_json(orient="records"))
+    with running_server(tmp_path, tmp_path / "serve.log") as server:
+        response = server.invoke(json.dumps(records), JSON, CSV)
+    assert response.status_code == 200, response.text
