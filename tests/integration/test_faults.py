@@ -45,6 +45,10 @@ def test_a_worker_killed_mid_traffic_is_replaced_and_nothing_hangs(classifier, t
             time.sleep(0.2)
         victims = forked_workers(server)
         assert len(victims) == 2
+        # a forked worker may still be loading the pickle: traffic starts once one scores
+        while server.invoke(body, "text/csv").status_code != 200:
+            assert time.monotonic() < deadline, "no worker scored within 30 s"
+            time.sleep(0.2)
         outcomes: list[tuple[float, int, float]] = []
         stop = threading.Event()
 

@@ -183,7 +183,8 @@ def test_a_pickle_of_another_runtime_fails_naming_it(classifier, tmp_path):
     ("files", "hyperparameters", "expected"),
     [
         ({}, {}, "no 'training' channel"),
-        ({"notes.json": b"{}"}, {"mode": "search", "target": "x"}, "notes.json: not a CSV"),
+        ({"notes.xlsx": b"PK"}, {"mode": "search", "target": "x"}, "notes.xlsx: not a CSV"),
+        ({"schema.json": b"{}"}, {"mode": "search", "target": "x"}, "search needs data in channel training: found no data files"),
         ({"data.csv": b"a,b\n1,2\n"}, {"target": "ENROLLED"}, "target column 'ENROLLED' is not in the data; its columns are a, b"),
         ({"data.csv": b"a,b\n1,2\n"}, {}, "hyperparameter target is required: name one of the columns a, b"),
         ({"data.csv": b"\x00\xff\xfe\x00" * 50}, {"target": "a"}, "is not readable CSV"),
