@@ -26,11 +26,16 @@ CATEGORICAL_TYPES = ("str", "bool")
 def feature_types(frame: pd.DataFrame) -> dict[str, str]:
     """Each column's feature type (int, float, bool or str), as read by `pandas.read_csv`.
 
-    A float column whose values are all whole numbers is an integer column with missing values.
+    A float column whose values are all whole numbers is an integer column with missing values,
+    and an object column of booleans a boolean column with missing values.
     """
     types = {}
     for name, column in frame.items():
-        if pd.api.types.is_bool_dtype(column):
+        present = column.dropna()
+        # read_csv reads a boolean column with missing values as objects: True, False and NaN
+        if pd.api.types.is_bool_dtype(column) or (
+            len(present) and all(isinstance(v, (bool, np.bool_)) for v in present)
+        ):
             types[name] = "bool"
         elif pd.api.types.is_integer_dtype(column):
             types[name] = "int"

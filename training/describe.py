@@ -38,11 +38,16 @@ def describe_model(
     features = feature_columns(table, target, model.schema, training_data.name)
     types = types_for(features, model.schema, training_data.name)
     metadata = describe(model.source, model.pipeline, features, types, target, None)
-    path = metadata.write(model.source.parent)
+    path = model.source.parent / METADATA_FILE
+    earlier = path.read_bytes() if path.is_file() else None
+    metadata.write(model.source.parent)
     try:
         load_and_score(model.source.parent, allow_any_pickle=allow_any_pickle)
     except ModelLoadError:
-        path.unlink()
+        if earlier is None:
+            path.unlink()
+        else:
+            path.write_bytes(earlier)  # the file that was there before stays
         raise
     return metadata
 
@@ -75,7 +80,7 @@ def feature_columns(
     if all(str(column).isdigit() for column in table.columns):
         raise TrainingError(f"{source} has no header row: the names come from it")
     if schema.width is not None and table.shape[1] != schema.width:
-        extra = " (name the target column with --target)" if table.shape[1] > schema.width else ""
+        extra = " (name the target column)" if table.shape[1] > schema.width else ""
         raise TrainingError(
             f"{source} has {table.shape[1]} feature columns; the pipeline takes "
             f"{schema.width}{extra}"

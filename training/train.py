@@ -147,8 +147,8 @@ def import_pipeline(
     if model.metadata is not None and model.metadata.features:
         metadata = replace(model.metadata, metrics={**model.metadata.metrics, **scores})
     else:
-        if files:
-            table = read_table(files, hyperparameters.header, hyperparameters.target)
+        table = read_table(files, hyperparameters.header, hyperparameters.target) if files else None
+        if table is not None and has_named_columns(table):
             target_name = hyperparameters.target or target_name
             features = feature_columns(table, hyperparameters.target, model.schema, "the data")
         if features is not None and model.schema.names is None and has_named_columns(features):

@@ -19,6 +19,7 @@ from handler.model.files import find_pipeline_file, unpack_archive
 from handler.model.fingerprint import check_runtime
 from handler.model.library_imports import loggers_kept_enabled
 from handler.model.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
+from handler.model.pickle_schema import is_lale
 from handler.model.predictions import Predictions
 from handler.model.safe_pickle import RefusedGlobal, load_pipeline
 from handler.model.schema_sources import schema_for
@@ -114,7 +115,7 @@ def _metadata_for(path: Path) -> ModelMetadata | None:
 
 def _split(pipeline: Any) -> tuple[Any | None, Any]:
     """The preprocessing part of a pipeline (None when there is none) and its final estimator."""
-    if hasattr(pipeline, "get_last") and hasattr(pipeline, "remove_last"):  # lale
+    if is_lale(pipeline):
         steps = pipeline.steps_list()
         return (pipeline.remove_last() if len(steps) > 1 else None), pipeline.get_last()
     steps = getattr(pipeline, "steps", None)

@@ -3,7 +3,8 @@
 It names the features in training order with their types, the target and class labels, the library
 versions the pickle was saved with and the pickle's sha256, and holds one sample row that `serve`
 scores before it starts. A pickle exported straight from Watson Studio has no such file and serves
-without it; with it, CSV headers are recognised, JSON fields are reordered and values typed.
+without it, on what the pickle records (`handler.model.schema_sources`); `describe` writes one
+from the training file, which adds the feature names.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ OPAQUE = "opaque"
 def recorded_width(pipeline: Any) -> int | None:
     """The number of columns the pipeline was fitted on, when it records it."""
     width = getattr(pipeline, "n_features_in_", None)
-    if width is None and _is_lale(pipeline):
+    if width is None and is_lale(pipeline):
         first = pipeline.steps_list()[0]
         width = getattr(_transformer(first), "n_features_in_", None)
     return int(width) if width is not None else None
@@ -42,7 +42,7 @@ def recorded_width(pipeline: Any) -> int | None:
 def recorded_names(pipeline: Any) -> tuple[str, ...] | None:
     """The names of a pipeline fitted on a DataFrame (scikit-learn's `feature_names_in_`)."""
     names = getattr(pipeline, "feature_names_in_", None)
-    if names is None and _is_lale(pipeline):
+    if names is None and is_lale(pipeline):
         names = getattr(_transformer(pipeline.steps_list()[0]), "feature_names_in_", None)
     return tuple(str(n) for n in names) if names is not None else None
 
@@ -63,7 +63,7 @@ def recorded_types(pipeline: Any, width: int) -> tuple[str | None, ...] | None:
 
 def _typed_columns(pipeline: Any) -> list[tuple[int, str]]:
     """(input column, autoai-libs type) pairs, from every step that records types."""
-    if _is_lale(pipeline):
+    if is_lale(pipeline):
         return _lale_typed_columns(pipeline)
     return _sklearn_typed_columns(pipeline, None)[1]
 
@@ -122,7 +122,8 @@ def _transformer(operator: Any) -> Any:
     return getattr(operator, "impl", operator)
 
 
-def _is_lale(pipeline: Any) -> bool:
+def is_lale(pipeline: Any) -> bool:
+    """A lale trained pipeline: a graph of operators (a scikit-learn Pipeline has no edges)."""
     return hasattr(pipeline, "steps_list") and hasattr(pipeline, "edges")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -29,6 +30,7 @@ from handler.wire.csv_tokens import missing_tokens
 from handler.wire.values import number_or_none, to_frame
 
 Rows = list[list[Any]]
+LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def decode(
         frame = to_frame(decoded.rows, schema, decoded.names, content_type == media_types.CSV)
     except (InferenceError, MemoryError):
         raise
-    except Exception as error:  # a value no converter foresaw: still the body's fault
+    except Exception as error:  # a value no converter foresaw: still the body's, and our bug
+        LOGGER.error("decoding a %s body failed unexpectedly", content_type, exc_info=error)
         raise BadRequest(f"cannot read the body: {type(error).__name__}: {error}") from None
     return RequestRows(frame, decoded.blank_lines)
 
@@ -118,44 +121,74 @@ def _csv_records(text: str) -> list[list[str]]:
 def _csv_header(record: list[str], schema: Schema, declared: bool) -> tuple[bool, list[int] | None]:
     """Whether the first row is a header, and the column order it gives (None: as sent).
 
-    With feature names known, a row holding exactly those names, in any order and letter case,
-    with or without surrounding spaces, is a header, and puts the columns in training order.
-    Without names, a row with text in every column the pipeline records as numeric is one.
-    `declared` (header=present) makes it one; then it must name the features when they are known.
+    With feature names known, a row holding exactly those names (as written, else in any letter
+    case when that tells them apart), in any order, with or without surrounding spaces, is a
+    header, and puts the columns in training order; unless it could be data too (a number in
+    every numeric column). Without names, a row of distinct names is one when every column the
+    pipeline records as numeric holds a word no number could be. `declared` (header=present)
+    makes it one; then it must name the features when they are known.
     """
-    cells = [_name_key(cell) for cell in record]
     if schema.names:
-        keys = [_name_key(name) for name in schema.names]
-        if sorted(cells) == sorted(keys) and len(set(keys)) == len(keys):
-            return True, [cells.index(key) for key in keys]
+        order = _order_by_names(record, schema.names)
+        if order is not None and (declared or not _could_be_data(record, schema)):
+            return True, order
         if declared:
-            _refuse_header(record, cells, schema.names, keys)
+            _refuse_header(record, schema.names)
         return False, None
     if declared:
         return True, None
     numeric = schema.numeric_columns
-    if numeric and len(record) == schema.width:
-        return all(_is_text(record[i]) for i in numeric), None
-    return False, None
+    if not numeric or len(record) != schema.width:
+        return False, None
+    cells = [cell.strip() for cell in record]
+    distinct = len(set(cells)) == len(cells) and all(cells)
+    return distinct and all(_is_a_word(record[i]) for i in numeric), None
 
 
-def _refuse_header(record: list[str], cells: list[str], names: tuple[str, ...], keys: list[str]):
+def _order_by_names(record: list[str], names: tuple[str, ...]) -> list[int] | None:
+    """Where each feature stands in a header row naming them all, or None."""
+    for key in (_name_key, _folded_name_key):
+        cells = [key(cell) for cell in record]
+        keys = [key(name) for name in names]
+        if len(set(keys)) == len(keys) and sorted(cells) == sorted(keys):
+            return [cells.index(k) for k in keys]
+    return None
+
+
+def _refuse_header(record: list[str], names: tuple[str, ...]) -> None:
+    cells = [_folded_name_key(cell) for cell in record]
+    keys = [_folded_name_key(name) for name in names]
     unknown = [cell for cell, key in zip(record, cells) if key not in keys]
     if unknown:
         raise BadRequest(f"header column {unknown[0].strip()!r} is not a feature of this model")
     missing = [name for name, key in zip(names, keys) if key not in cells]
     if missing:
         raise BadRequest(f"the header lacks the feature {missing[0]!r}")
-    raise BadRequest("the header names a feature twice")
+    raise BadRequest("the header does not name each feature once")
 
 
 def _name_key(cell: str) -> str:
-    return cell.strip().strip("\ufeff").strip().casefold()
+    return cell.strip().strip("\ufeff").strip()
 
 
-def _is_text(token: str) -> bool:
-    """Neither a number nor a missing-value token: what no numeric column holds."""
-    return token not in missing_tokens() and number_or_none(token) is None
+def _folded_name_key(cell: str) -> str:
+    return _name_key(cell).casefold()
+
+
+def _could_be_data(record: list[str], schema: Schema) -> bool:
+    numeric = schema.numeric_columns
+    return bool(numeric) and all(number_or_none(record[i]) is not None for i in numeric)
+
+
+def _is_a_word(token: str) -> bool:
+    """Text with a letter that no number column holds: not a missing token, not `inf` or `nan`."""
+    if token in missing_tokens() or not any(c.isalpha() for c in token):
+        return False
+    try:
+        float(token)
+    except ValueError:
+        return True
+    return False
 
 
 def _blank(record: list[str]) -> bool:
@@ -185,6 +218,8 @@ def _decode_jsonlines(text: str, schema: Schema) -> Decoded:
     items = [
         _parse_json(line, f"line {n}") for n, line in enumerate(lines, start=1) if line.strip()
     ]
+    # each line is a row: a line holding one value is a row of one value
+    items = [item if isinstance(item, (list, dict)) else [item] for item in items]
     decoded = _decode_row_list(items, schema, "JSON Lines", row_noun="line")
     return Decoded(decoded.rows, decoded.names, blank_lines)
 
@@ -242,7 +277,7 @@ def _records_to_rows(records: list[dict], schema: Schema, row_noun: str) -> Deco
     if not schema.names:
         # A JSON object's keys have no order a client must keep: never guess the columns from it.
         raise BadRequest(
-            "this model records no feature names (it has no metadata file): "
+            "this model records no feature names (no metadata or WML schema file): "
             "send each row as an array of values in training column order"
         )
     fields = schema.names

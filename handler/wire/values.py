@@ -38,6 +38,8 @@ PLAIN_DECIMAL_LINES = re.compile(r"(?:[+-]?(?:[0-9]{1,300}(?:\.[0-9]*)?|\.[0-9]+
 SMALLEST_INTEGER = -(2**63)
 LARGEST_INTEGER = 2**64 - 1
 MOST_INTEGER_DIGITS = 20
+# What read_csv skips around a number (not every Unicode space: a no-break space makes text).
+SPACES = " \t"
 
 
 def to_frame(
@@ -132,17 +134,12 @@ def _text_or_number(token: str | None) -> Any:
 
 
 def number_or_none(token: str) -> int | float | None:
-    """The number `read_csv` reads in a column of numbers, or None for other text."""
-    text = token.strip()
-    if INTEGER.fullmatch(text):
-        if len(text.lstrip("+-")) > MOST_INTEGER_DIGITS:
-            return None
-        value = int(text)
-        return value if SMALLEST_INTEGER <= value <= LARGEST_INTEGER else None
-    if not DECIMAL.fullmatch(text):
+    """The number `read_csv` reads in a column of numbers, or None for other text (integers
+    beyond 64 bits and non-finite numbers included)."""
+    try:
+        return _text_to_number(token)
+    except _BadValue:
         return None
-    number = float(text)
-    return number if math.isfinite(number) else None
 
 
 def _text_to_str(token: str | None) -> Any:
@@ -150,23 +147,31 @@ def _text_to_str(token: str | None) -> Any:
 
 
 def _text_to_int(token: str | None) -> Any:
-    if token is None:
-        return MISSING
-    text = token.strip()
-    if INTEGER.fullmatch(text):
-        return _integer(text, token)
-    return _text_to_float(token)
+    return MISSING if token is None else _text_to_number(token)
 
 
 def _text_to_float(token: str | None) -> Any:
     if token is None:
         return MISSING
-    text = token.strip()
+    text = token.strip(SPACES)
+    if not INTEGER.fullmatch(text):
+        return _text_to_number(token)
+    number = float(text)  # from its text, as read_csv reads it: "-0" is -0.0
+    if not math.isfinite(number):
+        raise _BadValue(token, "a finite number")
+    return number
+
+
+def _text_to_number(token: str) -> int | float:
+    """An integer within 64 bits or a finite decimal, as read_csv reads numbers; else _BadValue."""
+    text = token.strip(SPACES)
+    if INTEGER.fullmatch(text):
+        return _integer(text, token)
     if text.lower().lstrip("+-") in ("inf", "infinity"):
         raise _BadValue(token, "a finite number")
     if not DECIMAL.fullmatch(text):
         raise _BadValue(token, "a number")
-    number = float(text)  # "-0" is -0.0, as read_csv reads it
+    number = float(text)
     if not math.isfinite(number):
         raise _BadValue(token, "a finite number")
     return number
@@ -217,8 +222,10 @@ def _to_str(value: Any) -> Any:
         return MISSING
     if isinstance(value, str):
         return value
+    if isinstance(value, float) and math.isnan(value):
+        return MISSING
     if isinstance(value, (bool, int, float)):
-        return MISSING if isinstance(value, float) and math.isnan(value) else str(value)
+        return str(_finite(value))
     raise _BadValue(value, "a string")
 
 
@@ -226,7 +233,7 @@ def _to_number(value: Any) -> Any:
     if value is None or value == "":
         return MISSING
     if isinstance(value, str):
-        return _text_to_int(value)
+        return _text_to_int(_token(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _finite(value)
     raise _BadValue(value, "a number")
@@ -234,7 +241,7 @@ def _to_number(value: Any) -> Any:
 
 def _to_float(value: Any) -> Any:
     if isinstance(value, str):
-        return MISSING if value == "" else _text_to_float(value)
+        return _text_to_float(_token(value))
     if isinstance(value, int) and not isinstance(value, bool):
         try:
             return float(value)
@@ -249,8 +256,13 @@ def _to_bool(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        return _text_to_bool(value)
+        return _text_to_bool(_token(value))
     raise _BadValue(value, "TRUE or FALSE")
+
+
+def _token(text: str) -> str | None:
+    """A JSON string in a number or boolean column, read as a CSV token: maybe a missing one."""
+    return None if text in missing_tokens() else text
 
 
 TEXT_CONVERTERS: dict[str | None, Callable[[Any], Any]] = {

@@ -368,3 +368,46 @@ def test_a_field_longer_than_the_csv_module_default_is_a_value():
     long_city = "x" * 300_000  # over csv's 128 KiB default field limit
     frame = decode(f"42,{long_city},TRUE,1\n".encode(), CSV, TYPED).frame
     assert frame["CITY"].tolist() == [long_city]
+
+
+@pytest.mark.parametrize(
+    ("body", "schema", "expected_rows"),
+    [
+        # a row a number column could never hold words in is no header: "?" and "inf" are not words
+        ("a,b,?\nc,d,1\n", Schema(width=3, types=("str", "str", "float")), "400"),
+        ("a,b,inf\nc,d,1\n", Schema(width=3, types=("str", "str", "float")), "400"),
+        # repeated or empty cells: data, not a header
+        ("x,x,word\n", Schema(width=3, types=("str", "str", "float")), "400"),
+        # names that look like numbers: a row that could be data is data
+        ("3,2,1\n", Schema(width=3, names=("1", "2", "3"), types=("int", "int", "int")), [[3, 2, 1]]),
+        # names that differ in letter case only: as written
+        ("Age,AGE\n1,2\n", Schema(width=2, names=("Age", "AGE"), types=("int", "int")), [[1, 2]]),
+        ("AGE,Age\n1,2\n", Schema(width=2, names=("Age", "AGE"), types=("int", "int")), [[2, 1]]),
+    ],
+)  # fmt: skip
+def test_rows_that_only_look_like_headers_stay_data(body, schema, expected_rows):
+    if expected_rows == "400":
+        with pytest.raises(BadRequest):
+            decode(body.encode(), CSV, schema)
+        return
+    assert rows(decode(body.encode(), CSV, schema).frame) == expected_rows
+
+
+def test_json_lines_of_single_values_are_a_row_each():
+    assert rows(decode(b"5\n6\n", JSONLINES, Schema(width=1)).frame) == [[5], [6]]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('[["NA", "Austin", "null", "N/A"]]', [["NaN", "Austin", "NaN", "NaN"]]),
+        ('[[" 42 ", "NA", "TRUE", "-0"]]', [[42, "NA", True, -0.0]]),
+    ],
+)
+def test_json_strings_in_number_and_boolean_columns_read_like_csv_tokens(body, expected):
+    assert rows(decode(body.encode(), JSON, TYPED).frame) == expected
+
+
+def test_a_non_finite_number_in_a_text_column_is_a_400():
+    with pytest.raises(BadRequest, match=r"column 'CITY' \(row 1\): expected a finite number"):
+        decode(b"[[42, 1e999, true, 1]]", JSON, TYPED)

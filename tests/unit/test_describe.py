@@ -60,7 +60,7 @@ def test_round_trip_bare_pickle_to_json_records_by_name(bare_classifier, bare_co
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda frame: frame, "has 36 feature columns; the pipeline takes 35 (name the target"),
+        (lambda frame: frame, "has 36 feature columns; the pipeline takes 35 (name the target column)"),
         (lambda frame: frame.drop(columns=["CITY"]), "has 34 feature columns; the pipeline takes 35"),
         (lambda frame: frame[[frame.columns[1], frame.columns[0], *frame.columns[2:]]],
          "holds text, but the pipeline read a number there"),
@@ -95,3 +95,27 @@ def test_the_readme_command_runs_as_written(bare_classifier, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads((tmp_path / "model" / METADATA_FILE).read_text())["target"] == "CHURN"
+
+
+def test_a_boolean_column_with_a_missing_value_still_fits(bare_copy, tmp_path):
+    """read_csv reads such a column as objects; autoai-libs recorded it as boolean all the same."""
+    data = demand_response_customers(340, seed=11)
+    data.loc[3, "OWNS_HOME"] = None
+    path = tmp_path / "with-gaps.csv"
+    data.to_csv(path, index=False)
+    result = describe(bare_copy, "--training-data", path, "--target", TARGET)
+    assert result.returncode == 0, result.stderr
+    types = {
+        f["name"]: f["type"]
+        for f in json.loads((bare_copy / METADATA_FILE).read_text())["features"]
+    }
+    assert types["OWNS_HOME"] == "bool"
+
+
+def test_a_refused_file_leaves_the_earlier_metadata_as_it_was(bare_copy, training_csv, tmp_path):
+    assert describe(bare_copy, "--training-data", training_csv, "--target", TARGET).returncode == 0
+    earlier = (bare_copy / METADATA_FILE).read_bytes()
+    other = tmp_path / "other.csv"
+    demand_response_customers(60, seed=3).drop(columns=["CITY"]).to_csv(other, index=False)
+    assert describe(bare_copy, "--training-data", other, "--target", TARGET).returncode == 1
+    assert (bare_copy / METADATA_FILE).read_bytes() == earlier
