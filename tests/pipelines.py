@@ -24,18 +24,19 @@ class TrainedModel:
     model_dir: Path
     pipeline: Any
     holdout: pd.DataFrame  # feature rows the pipeline was not fitted on, as pandas.read_csv gives
+    frame: bool = False  # fitted on the DataFrame itself rather than its values
 
     def expected_proba(self, frame: pd.DataFrame | None = None) -> list[list[float]]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            values = (self.holdout if frame is None else frame).values
-            return self.pipeline.predict_proba(values).tolist()
+            rows = self.holdout if frame is None else frame
+            return self.pipeline.predict_proba(rows if self.frame else rows.values).tolist()
 
     def expected_labels(self, frame: pd.DataFrame | None = None) -> list[Any]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            values = (self.holdout if frame is None else frame).values
-            return self.pipeline.predict(values).tolist()
+            rows = self.holdout if frame is None else frame
+            return self.pipeline.predict(rows if self.frame else rows.values).tolist()
 
 
 def customers_as_read(rows: int, seed: int, directory: Path) -> pd.DataFrame:
@@ -111,3 +112,35 @@ def _estimator(flavour: str, regression: bool) -> Any:
     from sklearn.ensemble import GradientBoostingClassifier
 
     return GradientBoostingClassifier(n_estimators=20, random_state=0)
+
+
+def train_fairness_mitigated(directory: Path, rows: int = 300) -> TrainedModel:
+    """A lale pipeline with a fairness operator (aif360's DisparateImpactRemover, protecting
+    GENDER), fitted on the `read_csv` DataFrame of the columns without missing values, pickled
+    alone: it selects columns by name and type, so it needs a DataFrame with names."""
+    from lale.lib.aif360 import DisparateImpactRemover
+    from lale.lib.lale import ConcatFeatures, Project
+    from lale.lib.sklearn import LogisticRegression, OneHotEncoder
+
+    data = customers_as_read(rows + 40, seed=11, directory=directory)
+    features = data.drop(columns=[TARGET])
+    features = features[[c for c in features.columns if not features[c].isna().any()]]
+    preparation = (
+        (Project(columns={"type": "string"}) >> OneHotEncoder(handle_unknown="ignore"))
+        & Project(columns={"type": "number"})
+    ) >> ConcatFeatures
+    mitigation = DisparateImpactRemover(
+        favorable_labels=["Yes"],
+        protected_attributes=[{"feature": "GENDER", "reference_group": ["M"]}],
+        preparation=preparation,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = (mitigation >> LogisticRegression(max_iter=1000)).fit(
+            features.iloc[:rows], data[TARGET].iloc[:rows]
+        )
+    model_dir = directory / "model"
+    model_dir.mkdir(parents=True, exist_ok=True)
+    (model_dir / "fairness-pipeline.pickle").write_bytes(pickle.dumps(fitted))
+    data.iloc[:rows][[*features.columns, TARGET]].to_csv(directory / "training.csv", index=False)
+    return TrainedModel(model_dir, fitted, features.iloc[rows:].reset_index(drop=True), frame=True)

@@ -20,6 +20,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 START_DEADLINE_SECONDS = 90
 STOP_DEADLINE_SECONDS = 15
+EXIT_DEADLINE_SECONDS = 60
 
 
 @dataclass
@@ -148,3 +149,17 @@ def stop(process: subprocess.Popen) -> list[str]:
             leftovers.append(" ".join(child.cmdline()[:4]))
             child.kill()
     return leftovers
+
+
+def serve_until_exit(base_dir: Path, tmp_path: Path) -> tuple[int, str]:
+    """Run `serve` on a model it must refuse: its exit code and log, once it has exited."""
+    log = tmp_path / "serve.log"
+    process = serve_process(base_dir, log, free_port())
+    try:
+        code = process.wait(timeout=EXIT_DEADLINE_SECONDS)
+    except subprocess.TimeoutExpired:
+        stop(process)
+        raise AssertionError(
+            f"serve kept running for a model it cannot serve:\n{log.read_text()}"
+        ) from None
+    return code, log.read_text()

@@ -5,6 +5,8 @@
 # tools are installed first and the rest without build isolation, as `make venv` does.
 # The locks are installed with --no-deps, so each holds the whole dependency closure, less
 # the CUDA-only NCCL wheel xgboost pulls in on Linux (this image serves on CPU).
+# What the current locks pin stays pinned (they constrain the resolution), so adding a package
+# moves nothing else; FRESH=1 resolves everything anew.
 set -euo pipefail
 export LC_ALL=C
 runtime=$1
@@ -16,14 +18,20 @@ trap 'rm -rf "$scratch"' EXIT
 "$python" -m venv "$scratch/venv"
 pip="$scratch/venv/bin/pip"
 "$pip" install --quiet --upgrade pip
+constraints=()
+if [ "${FRESH:-0}" != 1 ]; then
+  for lock in "$here/requirements/$runtime.txt" "$here/requirements/$runtime-dev.txt"; do
+    [ -f "$lock" ] && constraints+=(-c "$lock")
+  done
+fi
 build_options=()
 if [ -f "$here/requirements/$runtime-build.txt" ]; then
   "$pip" install --quiet -r "$here/requirements/$runtime-build.txt"
   build_options=(--no-build-isolation)
 fi
-"$pip" install --quiet "${build_options[@]}" -r "$here/requirements/$runtime.in"
+"$pip" install --quiet "${build_options[@]}" "${constraints[@]}" -r "$here/requirements/$runtime.in"
 "$pip" freeze --all | grep -v -E '^(nvidia-|pip==)' | sort > "$scratch/runtime.txt"
-"$pip" install --quiet -r "$here/requirements/dev.in"
+"$pip" install --quiet "${constraints[@]}" -r "$here/requirements/dev.in"
 "$pip" freeze --all | grep -v -E '^(nvidia-|pip==)' | sort > "$scratch/all.txt"
 
 {

@@ -19,9 +19,10 @@ from handler.model.files import find_pipeline_file, unpack_archive
 from handler.model.fingerprint import check_runtime
 from handler.model.library_imports import loggers_kept_enabled
 from handler.model.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
-from handler.model.pickle_schema import is_lale
+from handler.model.pickle_schema import is_lale, takes_named_columns
 from handler.model.predictions import Predictions
 from handler.model.safe_pickle import RefusedGlobal, load_pipeline
+from handler.model.schema import NUMERIC_TYPES, Schema
 from handler.model.schema_sources import schema_for
 
 CLASSIFIER_FIELDS = ("predicted_label", "probabilities")
@@ -41,6 +42,7 @@ class AutoAIModel:
         classes = getattr(self._estimator, "classes_", None) if self.is_classifier else None
         self.classes = list(np.asarray(classes).tolist()) if classes is not None else None
         self.schema = schema_for(pipeline, source.parent, metadata)
+        self.takes_named_columns = takes_named_columns(pipeline)
 
     @classmethod
     def load(
@@ -49,7 +51,8 @@ class AutoAIModel:
         """Unpack, find and load the pipeline in `model_dir`; ModelLoadError says what failed.
 
         The pickle is loaded through the allowlist of `handler.model.safe_pickle` unless
-        `allow_any_pickle`; `with_metadata=False` ignores a metadata file beside it.
+        `allow_any_pickle`. `with_metadata=False` (for `describe`, which writes the metadata)
+        ignores a metadata file beside it and lets a pipeline load that cannot score without it.
         """
         unpack_archive(model_dir)
         path = find_pipeline_file(model_dir)
@@ -67,7 +70,15 @@ class AutoAIModel:
             raise ModelLoadError(
                 f"{path} holds a {type(pipeline).__name__}, not a pipeline with predict"
             )
-        return cls(pipeline, path, metadata)
+        model = cls(pipeline, path, metadata)
+        if with_metadata and model.takes_named_columns and not model.schema.names:
+            raise ModelLoadError(
+                f"{path.name} selects its input columns by name or type (fairness operators, "
+                "or a pipeline fitted on a DataFrame), and nothing beside it names them: add "
+                "the names with `python entrypoint.py describe MODEL_DIR --training-data "
+                "TRAINING.csv` or a WML schema file"
+            )
+        return model
 
     def output_fields(self, requested: tuple[str, ...] | None) -> tuple[str, ...]:
         """The fields to answer with: `requested` if this model can give them, else its default."""
@@ -82,7 +93,15 @@ class AutoAIModel:
         return requested
 
     def predict(self, frame: pd.DataFrame) -> Predictions:
-        values = frame.to_numpy(dtype=object)  # the array AutoAI pipelines are fitted on
+        """Labels (and probabilities) for the rows of `frame`, in the schema's column order.
+
+        The pipeline gets what it was fitted on: the object array of a `read_csv` frame, or, when
+        it selects columns by name or type, that frame itself, typed as `read_csv` types it.
+        """
+        if self.takes_named_columns:
+            values = typed_like_read_csv(frame, self.schema)
+        else:
+            values = frame.to_numpy(dtype=object)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if not self.has_probabilities:
@@ -129,3 +148,27 @@ def _is_classifier(estimator: Any) -> bool:
     from sklearn.base import is_classifier
 
     return is_classifier(getattr(estimator, "impl", estimator))
+
+
+def typed_like_read_csv(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+    """Each column with the dtype `read_csv` gives such values: numbers as int64 (float64 with a
+    missing value), text and booleans with missing values as objects."""
+    typed = {}
+    for index, name in enumerate(frame.columns):
+        column = frame[name]
+        kind = schema.type_of(index)
+        if kind in NUMERIC_TYPES or (kind is None and _all_numbers(column)):
+            missing = column.isna().any()
+            typed[name] = column.astype("float64" if missing or kind == "float" else "int64")
+        elif kind == "bool" and not column.isna().any():
+            typed[name] = column.astype(bool)
+        else:
+            typed[name] = column
+    return pd.DataFrame(typed, index=frame.index)
+
+
+def _all_numbers(column: pd.Series) -> bool:
+    present = column.dropna()
+    return len(present) > 0 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in present
+    )

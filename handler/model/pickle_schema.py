@@ -61,6 +61,37 @@ def recorded_types(pipeline: Any, width: int) -> tuple[str | None, ...] | None:
     return tuple(found.get(column) for column in range(width))
 
 
+def takes_named_columns(pipeline: Any) -> bool:
+    """Whether the pipeline must be given a DataFrame: it was fitted on one (scikit-learn records
+    `feature_names_in_`), or it holds lale operators that pick columns by name or dtype
+    (`lale.lib.aif360`'s fairness operators name their protected attributes, `Project` selects
+    columns by type)."""
+    if recorded_names(pipeline) is not None:
+        return True
+    if not is_lale(pipeline):
+        return False
+    return any(_picks_columns(operator) for operator in _all_operators(pipeline))
+
+
+def _all_operators(pipeline: Any) -> list[Any]:
+    """A lale pipeline's operators, with those nested in operators' hyperparameters (a fairness
+    operator's `preparation` pipeline)."""
+    found = []
+    for operator in pipeline.steps_list():
+        found.append(operator)
+        for value in (operator.hyperparams() or {}).values():
+            if is_lale(value):
+                found += _all_operators(value)
+            elif hasattr(value, "class_name"):  # a lone lale operator
+                found.append(value)
+    return found
+
+
+def _picks_columns(operator: Any) -> bool:
+    module = type(_transformer(operator)).__module__
+    return module.startswith(("lale.lib.aif360", "lale.lib.rasl.project", "lale.lib.lale.project"))
+
+
 def _typed_columns(pipeline: Any) -> list[tuple[int, str]]:
     """(input column, autoai-libs type) pairs, from every step that records types."""
     if is_lale(pipeline):

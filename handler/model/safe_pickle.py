@@ -28,7 +28,8 @@ from handler.model.fingerprint import open_decompressed
 ALLOWED_PACKAGES = frozenset(
     ("autoai_libs", "lale", "sklearn", "numpy", "scipy", "pandas", "xgboost", "lightgbm",
      "snapml", "joblib", "gensim", "collections", "copyreg", "_codecs", "datetime", "decimal",
-     "functools", "numbers", "enum", "uuid", "re", "_sre", "zoneinfo", "pytz", "dateutil")
+     "functools", "numbers", "enum", "uuid", "re", "_sre", "zoneinfo", "pytz", "dateutil",
+     "aif360", "BlackBoxAuditing")
 )  # fmt: skip
 ALLOWED_BUILTINS = frozenset(
     ("bool", "bytearray", "bytes", "complex", "dict", "float", "frozenset", "int", "list",

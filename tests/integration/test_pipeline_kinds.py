@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 
 import pytest
 
 from handler.wire.media_types import CSV, JSON, JSONLINES
-from tests.serving import running_server
+from tests.pipelines import train_fairness_mitigated
+from tests.serving import ROOT, running_server, serve_until_exit
+from training.sample_data import TARGET
 
 
 @pytest.mark.parametrize("fixture", ["bare_classifier", "lale_classifier"])
@@ -74,3 +79,40 @@ def test_default_accept_and_output_fields_from_the_environment(classifier, tmp_p
         response = server.invoke(body, CSV, CSV)
         first = response.text.splitlines()[0].split(",")
         assert len(first) == 5 and first[3:] == ["No", "Yes"]
+
+
+@pytest.fixture(scope="module")
+def fairness_mitigated(tmp_path_factory):
+    return train_fairness_mitigated(tmp_path_factory.mktemp("fairness"))
+
+
+def test_a_fairness_mitigated_pipeline_needs_names_then_serves_exactly(
+    fairness_mitigated, tmp_path
+):
+    """lale's aif360 operator picks columns by name: bare, serve says how to name them; once
+    `describe` has, CSV rows and JSON records score as the pipeline scores its DataFrame."""
+    base = tmp_path / "ml"
+    shutil.copytree(fairness_mitigated.model_dir, base / "model")
+    code, log = serve_until_exit(base, tmp_path)
+    assert code != 0
+    assert "selects its input columns by name or type" in log
+    assert "entrypoint.py describe" in log
+    describe = subprocess.run(
+        [sys.executable, str(ROOT / "entrypoint.py"), "describe", str(base / "model"),
+         "--training-data", str(fairness_mitigated.model_dir.parent / "training.csv"),
+         "--target", TARGET],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert describe.returncode == 0, describe.stderr
+    holdout = fairness_mitigated.holdout
+    with running_server(base, tmp_path / "serve.log") as server:
+        response = server.invoke(holdout.to_csv(header=False, index=False), CSV, JSON)
+        assert response.status_code == 200, response.text
+        values = response.json()["predictions"][0]["values"]
+        assert [v[1] for v in values] == fairness_mitigated.expected_proba()
+        assert [v[0] for v in values] == fairness_mitigated.expected_labels()
+        records = json.loads(holdout.to_json(orient="records"))
+        response = server.invoke(json.dumps({"instances": records}), JSON)
+        assert [
+            v[1] for v in response.json()["predictions"][0]["values"]
+        ] == fairness_mitigated.expected_proba()

@@ -14,20 +14,16 @@ import pytest
 
 from handler.model.metadata import METADATA_FILE
 from handler.wire.media_types import CSV
-from tests.serving import Server, free_port, running_server, serve_process, stop, wait_until_healthy
-
-EXIT_DEADLINE_SECONDS = 60
-
-
-def serve_until_exit(base_dir: Path, tmp_path: Path) -> tuple[int, str]:
-    log = tmp_path / "serve.log"
-    process = serve_process(base_dir, log, free_port())
-    try:
-        code = process.wait(timeout=EXIT_DEADLINE_SECONDS)
-    except subprocess.TimeoutExpired:
-        stop(process)
-        pytest.fail(f"serve kept running for a model it cannot serve:\n{log.read_text()}")
-    return code, log.read_text()
+from tests.serving import (
+    EXIT_DEADLINE_SECONDS,
+    Server,
+    free_port,
+    running_server,
+    serve_process,
+    serve_until_exit,
+    stop,
+    wait_until_healthy,
+)
 
 
 def test_a_model_that_cannot_load_stops_serve_naming_file_and_cause(tmp_path):
