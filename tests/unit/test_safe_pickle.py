@@ -10,9 +10,12 @@ from pathlib import Path
 
 import joblib
 import pytest
+import sklearn
 
 from handler.model.autoai_model import AutoAIModel
+from handler.model.fingerprint import read_fingerprint
 from handler.model.safe_pickle import RefusedGlobal, load_pipeline
+from tests.pickled_kinds import KINDS
 from tests.serving import ROOT
 
 
@@ -124,3 +127,44 @@ def test_a_refused_pickle_is_a_model_load_error_naming_the_file(tmp_path):
     written(tmp_path, Runs(os.system, "true"))
     with pytest.raises(Exception, match=r"cannot load .*model\.pickle: the pickle calls posix"):
         AutoAIModel.load(tmp_path)
+
+
+def _types(thing) -> list[str]:
+    things = thing if isinstance(thing, list) else [thing]
+    return [type(each).__qualname__ for each in things]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[kind.name for kind in KINDS])
+@pytest.mark.parametrize("form", ["protocol-2", "highest-protocol", "joblib"])
+def test_every_kind_of_object_pipelines_pickle_loads_through_the_allowlist(kind, form, tmp_path):
+    if kind.missing():
+        pytest.skip(f"not in this runtime: {kind.missing()}")
+    made = kind.build()
+    path = tmp_path / "model.pickle"
+    if form == "joblib":
+        joblib.dump(made, path)
+    else:
+        protocol = 2 if form == "protocol-2" else pickle.HIGHEST_PROTOCOL
+        path.write_bytes(pickle.dumps(made, protocol))
+    assert _types(load_pipeline(path)) == _types(made)
+
+
+@pytest.mark.parametrize("protocol", [0, 1])
+def test_old_protocol_pickles_of_pipelines_load(regressor, protocol, tmp_path):
+    """Protocols 0 and 1 rebuild objects with copyreg, xgboost's booster included."""
+    path = tmp_path / "model.pickle"
+    path.write_bytes(pickle.dumps(regressor.pipeline, protocol))
+    loaded = load_pipeline(path)
+    frame = regressor.holdout
+    assert loaded.predict(frame.values).tolist() == regressor.expected_labels(frame)
+
+
+def test_the_committed_default_model_loads():
+    """model/ was saved by runtime 25.1: it loads where scikit-learn is that version."""
+    path = ROOT / "model" / "model.pickle"
+    saved_by = read_fingerprint(path).scikit_learn
+    if saved_by != sklearn.__version__:
+        pytest.skip(
+            f"model/ was saved by scikit-learn {saved_by}, this runtime has {sklearn.__version__}"
+        )
+    assert type(load_pipeline(path)).__name__ == "Pipeline"
