@@ -13,6 +13,7 @@ import datetime
 import decimal
 import functools
 import importlib
+import importlib.util
 import re
 import sys
 import uuid
@@ -30,10 +31,16 @@ class Kind:
     name: str
     requires: str  # what the builder imports: "module" or "module:name"
     build: Callable[[], Any]
+    # snapml turns subnormal floats off for the whole process when imported (hypothesis then
+    # refuses to run): kinds that touch process-wide state are built in a child process
+    isolated: bool = False
 
     def missing(self) -> str | None:
         """Why this runtime cannot build the kind (its library lacks what it needs), or None."""
         module, _, name = self.requires.partition(":")
+        if self.isolated:
+            found = importlib.util.find_spec(module)
+            return None if found else f"{module} is not installed"
         try:
             imported = importlib.import_module(module)
         except ImportError:
@@ -256,7 +263,7 @@ KINDS = (
     Kind("sklearn-estimators", "sklearn", sklearn_estimators),
     Kind("xgboost-classifier", "xgboost", xgboost_classifier),
     Kind("lightgbm-classifier", "lightgbm", lightgbm_classifier),
-    Kind("snapml-estimators", "snapml", snapml_estimators),
+    Kind("snapml-estimators", "snapml", snapml_estimators, isolated=True),
     Kind("autoai-feature-engineering", "autoai_libs.cognito", autoai_feature_engineering),
     Kind("autoai-tfidf", f"{TEXT_TRANSFORMERS}:TfIdfTransformer", autoai_tfidf_transformer),
     Kind(
@@ -268,6 +275,28 @@ KINDS = (
     Kind("scipy-sparse", "scipy.sparse", scipy_sparse_matrices),
     Kind("standard-values", "datetime", standard_values),
 )
+
+
+def round_trip(kind: Kind, form: str, path: Path) -> tuple[list[str], list[str]]:
+    """Write the kind in `form` (protocol-2, highest-protocol, joblib) to `path` and load it
+    through the allowlist: the type names of what was made and of what loaded."""
+    import pickle
+
+    import joblib
+
+    from handler.model.safe_pickle import load_pipeline
+
+    made = kind.build()
+    if form == "joblib":
+        joblib.dump(made, path)
+    else:
+        protocol = 2 if form == "protocol-2" else pickle.HIGHEST_PROTOCOL
+        path.write_bytes(pickle.dumps(made, protocol))
+    return _type_names(made), _type_names(load_pipeline(path))
+
+
+def _type_names(thing: Any) -> list[str]:
+    return [type(each).__qualname__ for each in (thing if isinstance(thing, list) else [thing])]
 
 
 def main(out_dir: Path) -> None:

@@ -243,7 +243,6 @@ GADGETS = [
     Gadget("xgboost.config:set_config", lambda t: (), lambda t: {"verbosity": 0}),
     Gadget("lightgbm.basic:Booster", lambda t: (), lambda t: {"model_file": t.path}),
     Gadget("lightgbm:Dataset", lambda t: (t.path,)),
-    Gadget("snapml:import_model", lambda t: (t.path,)),
     Gadget("gensim.utils:unpickle", lambda t: (t.path,)),
     Gadget("gensim.models.word2vec:Word2Vec.load", lambda t: (t.path,)),
     Gadget("gensim.downloader:load", _module_name),
