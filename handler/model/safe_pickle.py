@@ -93,7 +93,7 @@ def _arguments_beyond_newobj(function: Any, arguments: Any) -> list[Any]:
     """
     arguments = list(arguments) if isinstance(arguments, tuple) else [arguments]
     if function is copyreg.__newobj__ or (
-        function is copyreg._reconstructor and arguments[1:2] == [object]
+        function is copyreg._reconstructor and len(arguments) > 1 and arguments[1] is object
     ):
         return arguments[1:]
     return arguments

@@ -181,3 +181,26 @@ def test_the_committed_default_model_loads():
             f"model/ was saved by scikit-learn {saved_by}, this runtime has {sklearn.__version__}"
         )
     assert type(load_pipeline(path)).__name__ == "Pipeline"
+
+
+def test_a_partial_whose_state_names_the_booster_is_refused(tmp_path):
+    """partial(int), whose state (BUILD) then makes it call xgboost's Booster(model_file)."""
+    pytest.importorskip("xgboost")
+
+    def text(value: str) -> bytes:
+        return b"\x8c" + bytes([len(value)]) + value.encode()
+
+    arguments = pickle.dumps((None, None, str(tmp_path / "model.json")), protocol=2)[2:-1]
+    data = (
+        b"\x80\x04"
+        + text("functools") + text("partial") + b"\x93"
+        + text("builtins") + text("int") + b"\x93\x85R"  # partial(int)
+        + b"(" + text("xgboost.core") + text("Booster") + b"\x93"  # MARK, Booster
+        + arguments + b"}N"  # its arguments, EMPTY_DICT, NONE
+        + b"t"  # TUPLE: (Booster, arguments, {}, None), partial's state
+        + b"b)R."  # BUILD, EMPTY_TUPLE, REDUCE, STOP
+    )  # fmt: skip
+    path = tmp_path / "model.pickle"
+    path.write_bytes(data)
+    with pytest.raises(RefusedGlobal, match=r"xgboost\.core\.Booster \(or hands it"):
+        load_pipeline(path)
