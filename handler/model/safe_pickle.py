@@ -1,11 +1,11 @@
 """Loading pipeline pickles through an allowlist: a pickle is code, so only known globals may run.
 
 Unpickling calls whatever functions and classes the pickle names. This unpickler (joblib's, so
-joblib files with their inline arrays load too) admits only globals from the packages real AutoAI
-pipelines are made of, and a few plain builtins, and refuses anything else before it is called,
-naming it: `os.system`, `subprocess.Popen`, `builtins.eval`, and also the loaders and evaluators
-inside admitted packages that would run another, unchecked pickle or expression. What a name
-resolves to is checked too, so `sklearn.utils.os.system` is refused like `os.system`.
+joblib files with their inline arrays load too) judges each global against
+`handler.model.pickle_allowlist` (classes of the libraries pipelines are made of, functions by
+name) and refuses anything else before it is called, naming it. A name's module is judged before
+it is imported, and what the name resolves to after, so `sklearn.utils.os.system` is refused
+like `os.system`.
 
 It is a strong filter, not a sandbox: a user who trusts a pipeline that needs other globals sets
 `AUTOAI_ALLOW_ANY_PICKLE=true` (see `handler.process.settings`).
@@ -13,6 +13,8 @@ It is a strong filter, not a sandbox: a user who trusts a pipeline that needs ot
 
 from __future__ import annotations
 
+import copyreg
+import pickle
 import sys
 import types
 from pathlib import Path
@@ -22,25 +24,10 @@ import joblib
 from joblib.numpy_pickle import NumpyUnpickler
 
 from handler.errors import ModelLoadError
+from handler.model import pickle_allowlist as allowlist
 from handler.model.fingerprint import open_decompressed
 
-# Top-level packages whose classes and functions AutoAI pipelines pickle.
-ALLOWED_PACKAGES = frozenset(
-    ("autoai_libs", "lale", "sklearn", "numpy", "scipy", "pandas", "xgboost", "lightgbm",
-     "snapml", "joblib", "gensim", "collections", "copyreg", "_codecs", "datetime", "decimal",
-     "functools", "numbers", "enum", "uuid", "re", "_sre", "zoneinfo", "pytz", "dateutil",
-     "aif360", "BlackBoxAuditing")
-)  # fmt: skip
-ALLOWED_BUILTINS = frozenset(
-    ("bool", "bytearray", "bytes", "complex", "dict", "float", "frozenset", "int", "list",
-     "object", "range", "set", "slice", "str", "tuple", "type", "NotImplemented", "Ellipsis")
-)  # fmt: skip
-# Functions of admitted packages that read another pickle, or evaluate or compile code.
-REFUSED = frozenset(
-    ("numpy.load", "numpy.lib.npyio.load", "numpy.lib.format.read_array", "pandas.read_pickle",
-     "pandas.io.pickle.read_pickle", "pandas.eval", "pandas.core.computation.eval.eval",
-     "joblib.load", "joblib.numpy_pickle.load")
-)  # fmt: skip
+BUILTIN_MODULES = ("builtins", "__builtin__")
 
 
 class RefusedGlobal(ModelLoadError):
@@ -48,16 +35,46 @@ class RefusedGlobal(ModelLoadError):
 
 
 class AllowlistUnpickler(NumpyUnpickler):
-    """joblib's unpickler, admitting only the globals of `ALLOWED_PACKAGES` and plain builtins."""
+    """joblib's unpickler, admitting only the globals `handler.model.pickle_allowlist` admits."""
+
+    dispatch = NumpyUnpickler.dispatch.copy()
 
     def find_class(self, module: str, name: str) -> Any:
         qualified = f"{module}.{name}"
-        if not _admitted(module, name):
-            raise RefusedGlobal(_refusal(qualified))
+        if module in BUILTIN_MODULES:
+            return self._builtin(module, name)
+        refusal = _refusal_by_name(module, name)
+        if refusal:
+            raise RefusedGlobal(_message(qualified, refusal))
         found = super().find_class(module, name)
-        if not _admitted_object(found):
-            raise RefusedGlobal(_refusal(f"{qualified} (which is {_describe(found)})"))
+        refusal = _refusal_of_object(qualified, found)
+        if refusal:
+            raise RefusedGlobal(_message(f"{qualified} (which is {_describe(found)})", refusal))
         return found
+
+    def _builtin(self, module: str, name: str) -> Any:
+        admitted = (
+            name in allowlist.BUILTIN_CLASSES
+            or name in allowlist.BUILTIN_VALUES
+            or f"{module}.{name}" in allowlist.RECONSTRUCTORS
+        )
+        if not admitted:
+            raise RefusedGlobal(_message(f"builtins.{name}", "a builtin outside the allowlist"))
+        return super().find_class(module, name)
+
+    def load_reduce(self) -> None:
+        """REDUCE calls `stack[-2](*stack[-1])`: not a class that loads files, nor with one."""
+        function, arguments = self.stack[-2], self.stack[-1]
+        _refuse_newobj_only_classes([function, *_arguments_beyond_newobj(function, arguments)])
+        super().load_reduce()
+
+    def load_build(self) -> None:
+        """BUILD hands `stack[-1]` to `__setstate__` (a partial's sets what the partial calls)."""
+        _refuse_newobj_only_classes(self.stack[-1:])
+        super().load_build()
+
+    dispatch[pickle.REDUCE[0]] = load_reduce
+    dispatch[pickle.BUILD[0]] = load_build
 
 
 def load_pipeline(path: Path, allow_any_global: bool = False) -> Any:
@@ -68,54 +85,135 @@ def load_pipeline(path: Path, allow_any_global: bool = False) -> Any:
         return AllowlistUnpickler(str(path), stream, True).load()
 
 
-def _admitted(module: str, name: str) -> bool:
-    if module == "builtins" or module == "__builtin__":
-        return name in ALLOWED_BUILTINS
-    if f"{module}.{name}" in REFUSED:
-        return False
-    return _in_admitted_package(module)
+def _arguments_beyond_newobj(function: Any, arguments: Any) -> list[Any]:
+    """The arguments of a call, less the class that copyreg's NEWOBJ forms create without a call.
+
+    Protocols 0 and 1 write NEWOBJ as `copyreg._reconstructor(cls, object, state)`, which is
+    `object.__new__(cls)`; `copyreg.__newobj__(cls, *args)` is `cls.__new__(cls, *args)`.
+    """
+    arguments = list(arguments) if isinstance(arguments, tuple) else [arguments]
+    if function is copyreg.__newobj__ or (
+        function is copyreg._reconstructor and len(arguments) > 1 and arguments[1] is object
+    ):
+        return arguments[1:]
+    return arguments
 
 
-def _in_admitted_package(module: str) -> bool:
-    """Whether `module` is part of an admitted package, judged by its real name.
+def _refuse_newobj_only_classes(values: list[Any]) -> None:
+    """Refuse when `values`, or the containers in them, hold a class pickles may only create."""
+    pending, seen = list(values), set()
+    while pending:
+        value = pending.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, type) and _class_name(value) in allowlist.NEWOBJ_ONLY_CLASSES:
+            raise RefusedGlobal(
+                _message(
+                    f"{_class_name(value)} (or hands it to a call or to an object's state)",
+                    "its constructor loads a model file; pickles create it without calling it",
+                )
+            )
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, (tuple, list, set, frozenset)):
+            pending.extend(value)
+
+
+def _refusal_by_name(module: str, name: str) -> str | None:
+    """Why a global is refused before its module is even imported, or None."""
+    if f"{module}.{name}" in allowlist.RECONSTRUCTORS:
+        return None
+    refused = _refused_segment(f"{_real_module_name(module)}.{name}")
+    if refused:
+        return f"its module path has `{refused}`, a kind of module pickles may not use"
+    if not _in_class_modules(_real_module_name(module)):
+        return "its module is not among those AutoAI pipelines are made of"
+    return None
+
+
+def _refusal_of_object(qualified: str, found: Any) -> str | None:
+    """Why what a name resolved to is refused, or None: the rules of `pickle_allowlist`."""
+    if qualified in allowlist.RECONSTRUCTORS:
+        return None
+    if isinstance(found, type):
+        return _refusal_of_class(found)
+    if isinstance(found, types.ModuleType):
+        return "it is a module"
+    if _is_cython_reconstructor(qualified, found) or _is_ufunc(found):
+        return None
+    if callable(found):
+        return "it is a function, and functions are admitted only by name"
+    return None  # a plain value (pandas.NA): nothing to call
+
+
+def _refusal_of_class(cls: type) -> str | None:
+    """Classes of the admitted modules pass, unless they or a base read files or run code."""
+    if not _in_class_modules(_real_module_name(cls.__module__)):
+        return "its class is defined outside the modules AutoAI pipelines are made of"
+    for ancestor in cls.__mro__:
+        names = {_class_name(ancestor), _class_name(ancestor, real=True)}
+        refused = next((name for name in names if name in allowlist.REFUSED_CLASSES), None)
+        if refused:
+            return f"{refused} can read or write files or run code"
+        segment = _refused_segment(_class_name(ancestor, real=True))
+        if segment:
+            return f"{_class_name(ancestor)} lives in a `{segment}` module, refused in pickles"
+    return None
+
+
+def _class_name(cls: type, real: bool = False) -> str:
+    """`module.Qualname` as the class reports it, or with the real name of its module."""
+    module = _real_module_name(cls.__module__) if real else cls.__module__
+    return f"{module}.{cls.__qualname__}"
+
+
+def _is_cython_reconstructor(qualified: str, found: Any) -> bool:
+    """Cython's generated `__pyx_unpickle_<Class>` of an admitted module."""
+    module, _, name = qualified.rpartition(".")
+    return name.startswith(allowlist.CYTHON_RECONSTRUCTOR_PREFIX) and _in_class_modules(
+        _real_module_name(getattr(found, "__module__", None) or module)
+    )
+
+
+def _is_ufunc(found: Any) -> bool:
+    import numpy
+
+    return isinstance(found, numpy.ufunc)
+
+
+def _real_module_name(module: str) -> str:
+    """The name a loaded module gives itself.
 
     Cython modules also register under their bare name (scikit-learn's `_loss` is
     `sklearn._loss._loss`), and pickles of their classes name that.
     """
     loaded = sys.modules.get(module)
-    real = getattr(loaded, "__name__", module) if loaded is not None else module
-    return real.split(".")[0] in ALLOWED_PACKAGES
+    name = getattr(loaded, "__name__", None)
+    return name if isinstance(name, str) else module
 
 
-def _admitted_object(found: Any) -> bool:
-    """What a name resolved to must also belong to an admitted package, or be a plain builtin.
+def _in_class_modules(module: str) -> bool:
+    return any(
+        module == prefix or module.startswith(f"{prefix}.") for prefix in allowlist.CLASS_MODULES
+    )
 
-    A module attribute may be another module's function (`sklearn.x.os`, or `system` imported
-    from os): its own module decides. A module name no loaded module has is a class's own
-    report (Cython's, say), reached through an admitted name: it passes.
-    """
-    if isinstance(found, types.ModuleType):
-        return found.__name__.split(".")[0] in ALLOWED_PACKAGES
-    module = getattr(found, "__module__", None)
-    if not isinstance(module, str):
-        return True  # numpy ufuncs and the like carry no module; their name was admitted
-    name = getattr(found, "__qualname__", getattr(found, "__name__", ""))
-    if module == "builtins":
-        return name in ALLOWED_BUILTINS
-    if f"{module}.{name}" in REFUSED:
-        return False
-    return module not in sys.modules or _in_admitted_package(module)
+
+def _refused_segment(dotted: str) -> str | None:
+    return next((part for part in dotted.split(".") if part in allowlist.REFUSED_SEGMENTS), None)
 
 
 def _describe(found: Any) -> str:
     if isinstance(found, types.ModuleType):
         return f"module {found.__name__}"
-    module = getattr(found, "__module__", "?")
+    module = getattr(found, "__module__", None) or "?"
     return f"{module}.{getattr(found, '__qualname__', getattr(found, '__name__', '?'))}"
 
 
-def _refusal(what: str) -> str:
+def _message(what: str, reason: str) -> str:
     return (
-        f"the pickle calls {what}, which is not among the globals AutoAI pipelines use, so it "
-        "was refused before it ran; if you trust this pipeline, set AUTOAI_ALLOW_ANY_PICKLE=true"
+        f"the pickle calls {what}, which is not among the globals AutoAI pipelines use ({reason}), "
+        "so it was refused before it ran; if you trust this pipeline, set "
+        "AUTOAI_ALLOW_ANY_PICKLE=true"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import subprocess
@@ -10,9 +11,12 @@ from pathlib import Path
 
 import joblib
 import pytest
+import sklearn
 
 from handler.model.autoai_model import AutoAIModel
+from handler.model.fingerprint import read_fingerprint
 from handler.model.safe_pickle import RefusedGlobal, load_pipeline
+from tests.pickled_kinds import KINDS, round_trip
 from tests.serving import ROOT
 
 
@@ -124,3 +128,79 @@ def test_a_refused_pickle_is_a_model_load_error_naming_the_file(tmp_path):
     written(tmp_path, Runs(os.system, "true"))
     with pytest.raises(Exception, match=r"cannot load .*model\.pickle: the pickle calls posix"):
         AutoAIModel.load(tmp_path)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[kind.name for kind in KINDS])
+@pytest.mark.parametrize("form", ["protocol-2", "highest-protocol", "joblib"])
+def test_every_kind_of_object_pipelines_pickle_loads_through_the_allowlist(kind, form, tmp_path):
+    if kind.missing():
+        pytest.skip(f"not in this runtime: {kind.missing()}")
+    path = tmp_path / "model.pickle"
+    if kind.isolated:
+        made, loaded = _round_trip_in_a_child(kind, form, path)
+    else:
+        made, loaded = round_trip(kind, form, path)
+    assert loaded == made
+
+
+def _round_trip_in_a_child(kind, form: str, path: Path) -> tuple[list[str], list[str]]:
+    program = (
+        "import json, sys; from pathlib import Path; "
+        "from tests.pickled_kinds import KINDS, round_trip; "
+        "kind = next(k for k in KINDS if k.name == sys.argv[1]); "
+        "print(json.dumps(round_trip(kind, sys.argv[2], Path(sys.argv[3]))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", program, kind.name, form, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    made, loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    return made, loaded
+
+
+@pytest.mark.parametrize("protocol", [0, 1])
+def test_old_protocol_pickles_of_pipelines_load(regressor, protocol, tmp_path):
+    """Protocols 0 and 1 rebuild objects with copyreg, xgboost's booster included."""
+    path = tmp_path / "model.pickle"
+    path.write_bytes(pickle.dumps(regressor.pipeline, protocol))
+    loaded = load_pipeline(path)
+    frame = regressor.holdout
+    assert loaded.predict(frame.values).tolist() == regressor.expected_labels(frame)
+
+
+def test_the_committed_default_model_loads():
+    """model/ was saved by runtime 25.1: it loads where scikit-learn is that version."""
+    path = ROOT / "model" / "model.pickle"
+    saved_by = read_fingerprint(path).scikit_learn
+    if saved_by != sklearn.__version__:
+        pytest.skip(
+            f"model/ was saved by scikit-learn {saved_by}, this runtime has {sklearn.__version__}"
+        )
+    assert type(load_pipeline(path)).__name__ == "Pipeline"
+
+
+def test_a_partial_whose_state_names_the_booster_is_refused(tmp_path):
+    """partial(int), whose state (BUILD) then makes it call xgboost's Booster(model_file)."""
+    pytest.importorskip("xgboost")
+
+    def text(value: str) -> bytes:
+        return b"\x8c" + bytes([len(value)]) + value.encode()
+
+    arguments = pickle.dumps((None, None, str(tmp_path / "model.json")), protocol=2)[2:-1]
+    data = (
+        b"\x80\x04"
+        + text("functools") + text("partial") + b"\x93"
+        + text("builtins") + text("int") + b"\x93\x85R"  # partial(int)
+        + b"(" + text("xgboost.core") + text("Booster") + b"\x93"  # MARK, Booster
+        + arguments + b"}N"  # its arguments, EMPTY_DICT, NONE
+        + b"t"  # TUPLE: (Booster, arguments, {}, None), partial's state
+        + b"b)R."  # BUILD, EMPTY_TUPLE, REDUCE, STOP
+    )  # fmt: skip
+    path = tmp_path / "model.pickle"
+    path.write_bytes(data)
+    with pytest.raises(RefusedGlobal, match=r"xgboost\.core\.Booster \(or hands it"):
+        load_pipeline(path)
