@@ -24,8 +24,8 @@ mkdir -p "$test_dir/model"
 if ! ls "$test_dir"/model/*.pickle "$test_dir"/model/*.pkl "$test_dir"/model/*.joblib >/dev/null 2>&1; then
   echo "test-dir/model holds no pipeline: fitting the default model there"
   if [ -n "$image" ]; then
-    "$engine" run --rm -v "$test_dir:/opt/ml" --entrypoint python "$image" \
-      -m training.default_model --model-dir /opt/ml/model
+    # the image's own embedded model, which its build fitted with the image's runtime
+    "$engine" run --rm -v "$test_dir/model:/export" --entrypoint cp "$image" -r /opt/ml/model/. /export
   else
     (cd "$root" && "$python" -m training.default_model --model-dir "$test_dir/model")
   fi

@@ -47,6 +47,10 @@ class Engine:
     def state(self, container: str) -> dict:
         return json.loads(self("inspect", "--format", "{{json .State}}", container))
 
+    def running(self, container: str) -> bool:
+        """Whether the container runs; one removed (`run --rm`) does not."""
+        return self("inspect", "--format", "{{.State.Running}}", container, check=False) == "true"
+
     def logs(self, container: str) -> str:
         result = subprocess.run(
             [self.command, "logs", container], capture_output=True, text=True, timeout=60
@@ -103,7 +107,7 @@ def serving(engine: Engine, *args: str, ml: Path | None = None, **env: str) -> I
 def wait_until_healthy(engine: Engine, served: Served) -> None:
     deadline = time.monotonic() + START_DEADLINE_SECONDS
     while time.monotonic() < deadline:
-        if not engine.state(served.container)["Running"]:
+        if not engine.running(served.container):
             raise AssertionError(f"the container exited:\n{engine.logs(served.container)}")
         if answers_ping(served.url):
             return
@@ -125,7 +129,7 @@ def terminate(engine: Engine, container: str) -> float:
     started = time.monotonic()
     engine("kill", "--signal", "TERM", container)
     while time.monotonic() - started < STOP_DEADLINE_SECONDS:
-        if not engine.state(container)["Running"]:
+        if not engine.running(container):
             return time.monotonic() - started
         time.sleep(0.1)
     return STOP_DEADLINE_SECONDS

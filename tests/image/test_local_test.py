@@ -23,8 +23,8 @@ def copy_of_test_dir(tmp_path):
 
 
 def container_publishing(engine: Engine, port: int) -> str | None:
-    """The ID of the running container of the image that publishes `port`."""
-    listing = engine("ps", "--filter", f"ancestor={engine.image}", "--format", "{{.ID}} {{.Ports}}")
+    """The ID of the running container that publishes `port` (the script's: the port is free)."""
+    listing = engine("ps", "--format", "{{.ID}} {{.Ports}}")
     return next((line.split()[0] for line in listing.splitlines() if f":{port}->" in line), None)
 
 

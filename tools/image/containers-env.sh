@@ -10,13 +10,18 @@ export CONTAINERS_CONF=$cache/containers/containers.conf
 export CONTAINERS_REGISTRIES_CONF=$cache/containers/registries.conf
 export BUILDAH_ISOLATION=chroot
 
-cat >"$CONTAINERS_STORAGE_CONF" <<CONF
+# Written whole and renamed, since another podman may be reading them at the same moment.
+write_config() {
+  cat >"$1.$$" && mv -f "$1.$$" "$1"
+}
+
+write_config "$CONTAINERS_STORAGE_CONF" <<CONF
 [storage]
 driver = "overlay"
 graphroot = "$cache/containers/storage"
 runroot = "$cache/containers/run"
 CONF
-cat >"$CONTAINERS_CONF" <<CONF
+write_config "$CONTAINERS_CONF" <<CONF
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 [engine]
@@ -24,10 +29,8 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 tmp_dir = "$cache/containers/tmp"
-static_dir = "$cache/containers/libpod"
-volume_path = "$cache/containers/volumes"
 CONF
 # Images are built or imported here, never pulled: no registry is searched for short names.
-cat >"$CONTAINERS_REGISTRIES_CONF" <<CONF
+write_config "$CONTAINERS_REGISTRIES_CONF" <<CONF
 unqualified-search-registries = []
 CONF
