@@ -3,8 +3,9 @@
 #   ./serve-local.sh IMAGE      in the container image IMAGE, run by docker, or by podman where
 #                               docker has no engine (CONTAINER_ENGINE overrides)
 #   ./serve-local.sh            natively, the same entrypoint.py serve the image runs
-# When test-dir/model holds no pipeline yet, the default model is fitted there first, by the same
-# runtime that serves it. TEST_DIR overrides the tree, PYTHON the native interpreter.
+# When test-dir/model holds no pipeline yet, the default model goes there first, fitted by the
+# same runtime that serves it (natively, or the image's own). TEST_DIR overrides the tree, PYTHON
+# the native interpreter.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
