@@ -13,7 +13,9 @@ tag=autoai-sagemaker:$runtime
 python_version=$(make -C "$root" --no-print-directory -s print-python RUNTIME="$runtime")
 
 if docker info >/dev/null 2>&1; then
-  exec docker build --build-arg AUTOAI_RUNTIME="$runtime" -t "$tag" "$root"
+  docker build --build-arg AUTOAI_RUNTIME="$runtime" -t "$tag" "$root"
+  echo "$tag: $(docker image inspect --format '{{.Size}}' "$tag" | numfmt --to=si)B"
+  exit 0
 fi
 source "$here/containers-env.sh"
 # buildah 1.28 skips the runtime's stages when FROM names them through a build argument, unless
