@@ -14,7 +14,7 @@ python_version=$(make -C "$root" --no-print-directory -s print-python RUNTIME="$
 
 if docker info >/dev/null 2>&1; then
   docker build --build-arg AUTOAI_RUNTIME="$runtime" -t "$tag" "$root"
-  echo "$tag: $(docker image inspect --format '{{.Size}}' "$tag" | numfmt --to=si)B"
+  echo "$tag: $(docker image inspect --format '{{.Size}}' "$tag" | numfmt --to=si --round=nearest)B"
   exit 0
 fi
 source "$here/containers-env.sh"
@@ -41,4 +41,4 @@ done
 container=$(buildah from --pull=never "$tag")
 buildah run "$container" -- rmdir -p --ignore-fail-on-non-empty "${mount_points[@]}"
 buildah commit --quiet --rm --format docker "$container" "$tag" >/dev/null
-echo "$tag: $(podman image inspect --format '{{.Size}}' "$tag" | numfmt --to=si)B"
+echo "$tag: $(podman image inspect --format '{{.Size}}' "$tag" | numfmt --to=si --round=nearest)B"
