@@ -79,7 +79,7 @@ chroot "$rootfs" /usr/local/bin/python3 -m ensurepip --default-pip >/dev/null
 find "$rootfs/usr/local" -depth -name __pycache__ -exec rm -rf {} +
 chroot "$rootfs" /usr/local/bin/python -c 'import ssl, sqlite3, ctypes, lzma, bz2, readline, uuid'
 
-tar -C "$rootfs" -cf - . | podman import \
+tar -C "$rootfs" -cf - . | podman import --quiet \
   --change 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'ENV LANG=C.UTF-8' --change "ENV PYTHON_VERSION=$full_version" \
   --change 'CMD ["python3"]' - "$name" >/dev/null
