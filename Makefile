@@ -105,3 +105,15 @@ model: venv
 
 clean:
 	rm -rf .venv .venv-* build .pytest_cache .ruff_cache
+
+# The container image, autoai-sagemaker:RUNTIME: built by docker where a Docker engine answers,
+# else by buildah on a stand-in for the official Python base (tools/image/build.sh, docs/image.md);
+# then run as SageMaker runs it, by the tests in tests/image, in this runtime's venv.
+.PHONY: image image-test
+IMAGE := autoai-sagemaker:$(RUNTIME)
+
+image:
+	tools/image/build.sh $(RUNTIME)
+
+image-test: venv
+	AUTOAI_IMAGE=$(IMAGE) $(PY) -m pytest tests/image

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Serve the model in local-test/test-dir/model (the /opt/ml tree SageMaker mounts) on port 8080.
-#   ./serve-local.sh IMAGE      in the container image IMAGE (needs a Docker engine)
+#   ./serve-local.sh IMAGE      in the container image IMAGE, run by docker, or by podman where
+#                               docker has no engine (CONTAINER_ENGINE overrides)
 #   ./serve-local.sh            natively, the same entrypoint.py serve the image runs
-# When test-dir/model holds no pipeline yet, the default model is fitted there first, by the same
-# runtime that serves it. TEST_DIR overrides the tree, PYTHON the native interpreter.
+# When test-dir/model holds no pipeline yet, the default model goes there first, fitted by the
+# same runtime that serves it (natively, or the image's own). TEST_DIR overrides the tree, PYTHON
+# the native interpreter.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 image=${1:-}
+if [ -n "$image" ]; then
+  engine=$("$root/tools/image/engine.sh")
+fi
 test_dir=${TEST_DIR:-$here/test-dir}
 port=${SAGEMAKER_BIND_TO_PORT:-8080}
 python=${PYTHON:-$root/.venv/bin/python}
@@ -20,14 +25,14 @@ mkdir -p "$test_dir/model"
 if ! ls "$test_dir"/model/*.pickle "$test_dir"/model/*.pkl "$test_dir"/model/*.joblib >/dev/null 2>&1; then
   echo "test-dir/model holds no pipeline: fitting the default model there"
   if [ -n "$image" ]; then
-    docker run --rm -v "$test_dir:/opt/ml" --entrypoint python "$image" \
-      -m training.default_model --model-dir /opt/ml/model
+    # the image's own embedded model, which its build fitted with the image's runtime
+    "$engine" run --rm -v "$test_dir/model:/export" --entrypoint cp "$image" -r /opt/ml/model/. /export
   else
     (cd "$root" && "$python" -m training.default_model --model-dir "$test_dir/model")
   fi
 fi
 
 if [ -n "$image" ]; then
-  exec docker run --rm -p "$port:8080" -v "$test_dir:/opt/ml" "$image" serve
+  exec "$engine" run --rm -p "$port:8080" -v "$test_dir:/opt/ml" "$image" serve
 fi
 SAGEMAKER_BASE_DIR="$test_dir" SAGEMAKER_BIND_TO_PORT="$port" exec "$python" "$root/entrypoint.py" serve

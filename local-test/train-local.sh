@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run SageMaker's training contract on local-test/test-dir (the /opt/ml tree): channels under
 # input/data/, hyperparameters in input/config/hyperparameters.json; the model lands in model/.
-#   ./train-local.sh IMAGE      in the container image IMAGE (needs a Docker engine)
+#   ./train-local.sh IMAGE      in the container image IMAGE, run by docker, or by podman where
+#                               docker has no engine (CONTAINER_ENGINE overrides)
 #   ./train-local.sh            natively, the same entrypoint.py train the image runs
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,7 +12,7 @@ test_dir=${TEST_DIR:-$here/test-dir}
 
 mkdir -p "$test_dir/model" "$test_dir/output"
 if [ -n "$image" ]; then
-  exec docker run --rm -v "$test_dir:/opt/ml" "$image" train
+  exec "$("$root/tools/image/engine.sh")" run --rm -v "$test_dir:/opt/ml" "$image" train
 fi
 python=${PYTHON:-$root/.venv/bin/python}
 [ -x "$python" ] || { echo "no $python: run 'make venv' first, or set PYTHON" >&2; exit 1; }

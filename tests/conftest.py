@@ -6,6 +6,9 @@ import pytest
 
 from tests.pipelines import TrainedModel, train
 
+# The image tests need a built image: `make image-test` runs them, `make test` leaves them out.
+collect_ignore = ["image"]
+
 
 @pytest.fixture(scope="session")
 def classifier(tmp_path_factory) -> TrainedModel:

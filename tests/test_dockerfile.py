@@ -1,5 +1,6 @@
-"""The Dockerfile cannot be built here (no Docker engine), so what it does is checked natively:
-hadolint, and the image's file layout assembled from its COPY lines and served for real."""
+"""The Dockerfile, checked natively in seconds: hadolint, and the image's file layout assembled from
+its COPY lines and served for real. The image itself is built and run by `make image` and
+`make image-test` (tests/image)."""
 
 from __future__ import annotations
 
