@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import shutil
 import warnings
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import pandas as pd
 import pytest
 import requests
 
-from tests.image.containers import Engine, serving
+from tests.image.containers import Engine, run_to_exit, serving
 from tests.pipelines import TrainedModel
 from tests.serving import ROOT
+from training.sample_data import TARGET, demand_response_customers
 
 PAYLOAD = ROOT / "local-test/payload.csv"
 CSV = {"Content-Type": "text/csv", "Accept": "text/csv"}
@@ -84,3 +86,30 @@ def test_with_no_arguments_it_serves_and_sigterm_stops_it_within_10_seconds(engi
     # serving() leaves by SIGTERM and fails unless the container stops within 10 s, exit code 0
     with serving(engine) as served:  # no arguments: the image's CMD
         assert requests.get(f"{served.url}/ping", timeout=10).status_code == 200
+
+
+def test_describe_in_the_image_names_a_bare_pickles_columns(
+    engine: Engine, bare_classifier: TrainedModel, tmp_path
+):
+    """`IMAGE describe` writes the metadata from the training file; the image then takes JSON
+    records by name for the bare Watson pickle."""
+
+    ml = tmp_path / "ml"
+    shutil.copytree(bare_classifier.model_dir, ml / "model")
+    demand_response_customers(340, seed=11).to_csv(ml / "training.csv", index=False)
+    finished = run_to_exit(
+        engine, "describe", "/opt/ml/model", "--training-data", "/opt/ml/training.csv",
+        "--target", TARGET, ml=ml,
+    )  # fmt: skip
+    assert finished.exit_code == 0, finished.logs
+    assert (ml / "model" / "autoai-metadata.json").is_file()
+    records = json.loads(bare_classifier.holdout.to_json(orient="records"))
+    with serving(engine, "serve", ml=ml) as served:
+        response = requests.post(
+            f"{served.url}/invocations",
+            data=json.dumps({"instances": records}),
+            headers={"Content-Type": "application/json", "Accept": "text/csv"},
+            timeout=60,
+        )
+    assert response.status_code == 200, response.text
+    assert probabilities(response.text) == bare_classifier.expected_proba()
