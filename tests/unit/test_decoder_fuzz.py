@@ -123,7 +123,8 @@ def csv_body(values) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for row in values:
-        writer.writerow("" if v is None else str(v) for v in row)
+        # csv before Python 3.11 cannot write a NUL (bytes with NULs are fuzzed above)
+        writer.writerow("" if v is None else str(v).replace("\0", "") for v in row)
     return buffer.getvalue()
 
 
