@@ -27,6 +27,11 @@ from training.autoai_pipeline import autoai_pipeline, feature_types
 from training.sample_data import TARGET
 
 ROWS = 300
+# The numpy types TA2 combines in AutoAI's exported notebooks.
+NUMERIC_DTYPES = [
+    "intc", "intp", "int_", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32",
+    "int64", "short", "long", "longlong", "float16", "float32", "float64",
+]  # fmt: skip
 
 
 def feature_engineered(estimator: Any) -> Callable[[list[str]], list[Any]]:
@@ -42,13 +47,14 @@ def feature_engineered(estimator: Any) -> Callable[[list[str]], list[Any]]:
         width = len(names)
         float32 = [np.dtype("float32")]
         with_pca = names + [f"pca_{i}" for i in range(width)]
+        keep_the_inputs_and_as_many_more = {
+            "cols_ids_must_keep": range(0, width),
+            "additional_col_count_to_keep": width,
+            "ptype": "classification",
+        }
         return [
             TAM(tans_class=PCA(), name="pca", col_names=names, col_dtypes=float32 * width),
-            FS1(
-                cols_ids_must_keep=range(0, width),
-                additional_col_count_to_keep=width,
-                ptype="classification",
-            ),
+            FS1(**keep_the_inputs_and_as_many_more),
             TA1(
                 fun=np.square,
                 name="square",
@@ -57,62 +63,18 @@ def feature_engineered(estimator: Any) -> Callable[[list[str]], list[Any]]:
                 col_names=with_pca,
                 col_dtypes=float32 * len(with_pca),
             ),
-            FS1(
-                cols_ids_must_keep=range(0, width),
-                additional_col_count_to_keep=width,
-                ptype="classification",
-            ),
+            FS1(**keep_the_inputs_and_as_many_more),
             TA2(
                 fun=np.add,
                 name="sum",
-                datatypes1=[
-                    "intc",
-                    "intp",
-                    "int_",
-                    "uint8",
-                    "uint16",
-                    "uint32",
-                    "uint64",
-                    "int8",
-                    "int16",
-                    "int32",
-                    "int64",
-                    "short",
-                    "long",
-                    "longlong",
-                    "float16",
-                    "float32",
-                    "float64",
-                ],  # fmt: skip
+                datatypes1=NUMERIC_DTYPES,
                 feat_constraints1=[fc_methods.is_not_categorical],
-                datatypes2=[
-                    "intc",
-                    "intp",
-                    "int_",
-                    "uint8",
-                    "uint16",
-                    "uint32",
-                    "uint64",
-                    "int8",
-                    "int16",
-                    "int32",
-                    "int64",
-                    "short",
-                    "long",
-                    "longlong",
-                    "float16",
-                    "float32",
-                    "float64",
-                ],  # fmt: skip
+                datatypes2=NUMERIC_DTYPES,
                 feat_constraints2=[fc_methods.is_not_categorical],
                 col_names=with_pca[: 2 * width],
                 col_dtypes=float32 * (2 * width),
             ),
-            FS1(
-                cols_ids_must_keep=range(0, width),
-                additional_col_count_to_keep=width,
-                ptype="classification",
-            ),
+            FS1(**keep_the_inputs_and_as_many_more),
             estimator,
         ]
 
