@@ -66,14 +66,14 @@ def decodes_or_refuses(body: bytes, content_type: str, schema: Schema) -> None:
 
 
 @pytest.mark.parametrize("content_type", CONTENT_TYPES)
-@settings(max_examples=EXAMPLES, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None, database=None)
 @given(body=st.binary(max_size=300), schema=st.sampled_from(SCHEMAS))
 def test_arbitrary_bytes(content_type, body, schema):
     decodes_or_refuses(body, content_type, schema)
 
 
 @pytest.mark.parametrize("content_type", CONTENT_TYPES)
-@settings(max_examples=EXAMPLES, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None, database=None)
 @given(
     body=st.text(alphabet=st.sampled_from(',"\n\r []{}:0123456789.eE+-aNnTtrue '), max_size=200),
     schema=st.sampled_from(SCHEMAS),
@@ -84,11 +84,12 @@ def test_arbitrary_text_made_of_the_formats_own_characters(content_type, body, s
 
 @pytest.fixture(scope="module", autouse=True)
 def hypothesis_home(tmp_path_factory):
-    """Hypothesis keeps its examples and caches in a temp dir, not in the repository."""
+    """Hypothesis keeps its caches in a temp dir, not in the repository (and, with
+    `database=None`, no examples anywhere)."""
     set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None, database=None)
 @given(values=st.lists(rows, min_size=0, max_size=5), schema=st.sampled_from(SCHEMAS))
 def test_valid_looking_json_rows(values, schema):
     for document in (values, {"instances": values}, {"input_data": [{"values": values}]}):
@@ -97,13 +98,13 @@ def test_valid_looking_json_rows(values, schema):
     decodes_or_refuses(lines.encode(), media_types.JSONLINES, schema)
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None, database=None)
 @given(values=st.lists(rows, min_size=0, max_size=5), schema=st.sampled_from(SCHEMAS))
 def test_valid_looking_csv_rows(values, schema):
     decodes_or_refuses(csv_body(values).encode(), media_types.CSV, schema)
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None, database=None)
 @given(
     values=st.lists(st.lists(scalars, min_size=4, max_size=4), min_size=2, max_size=6),
     schema=st.sampled_from(SCHEMAS[:2] + SCHEMAS[3:]),
@@ -135,6 +136,7 @@ def model(classifier):
 
 @settings(
     max_examples=100,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

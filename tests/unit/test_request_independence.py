@@ -40,7 +40,10 @@ def scored(request, new_rows):
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(cuts=st.lists(st.integers(min_value=1, max_value=ROWS - 1), max_size=12, unique=True))
 def test_any_split_of_500_rows_scores_as_the_pipeline_does(scored, cuts):
