@@ -1,25 +1,36 @@
 """Pipelines of the kinds AutoAI produces beyond the plain one, built as its exported notebooks build
-them: the AutoAI-shaped preprocessing (`training.autoai_pipeline`), then feature engineering
-(`TAM`, `FS1`, `TA1`, `TA2` from autoai-libs' cognito transforms) or another estimator, fitted on
-the numpy array of a `read_csv` frame and pickled alone, as Watson Studio exports them.
+them: feature engineering (`TAM`, `FS1`, `TA1`, `TA2` from autoai-libs' cognito transforms), text
+and date columns turned into features before the preprocessing, lale pipelines ending in `TNoOp`
+and xgboost, snapml and LightGBM estimators, and snapml's `BatchedTreeEnsembleClassifier` fitted
+batch by batch. Each is fitted on the numpy array of a `read_csv` frame and pickled alone, as
+Watson Studio exports them.
 
     <venv>/bin/python -m tests.pipeline_kinds KIND OUT_DIR
 
 builds one in a process of its own (importing snapml changes how that process rounds subnormal
-floats, so no kind's libraries leak into the tests' process) and writes OUT_DIR/model/KIND.pickle
-and OUT_DIR/expected.json: the holdout rows as CSV and the pipeline's own answers for them.
+floats, so no kind's libraries leak into the tests' process) and writes OUT_DIR/model/KIND.pickle,
+OUT_DIR/training.csv (its training rows) and OUT_DIR/expected.json: the holdout rows as CSV and
+the pipeline's own answers for them. It exits with status 3 where this runtime's libraries cannot
+make the kind (Word2Vec text features are gone from autoai-libs 3, for one).
+
+    <venv>/bin/python -m tests.pipeline_kinds score MODEL_DIR ROWS.csv
+
+prints what the model in MODEL_DIR, loaded as `serve` loads it, answers for the rows.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import pickle
 import sys
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+import pandas as pd
 from sklearn.pipeline import make_pipeline
 
 from tests.pipelines import TrainedModel, customers_as_read
@@ -27,6 +38,16 @@ from training.autoai_pipeline import autoai_pipeline, feature_types
 from training.sample_data import TARGET
 
 ROWS = 300
+HOLDOUT_ROWS = 40
+NOT_IN_THIS_RUNTIME = 3  # the exit status of a build this runtime's libraries cannot make
+COMMENT = "CUSTOMER_COMMENT"
+SIGNUP_DATE = "SIGNUP_DATE"
+TEXT_AND_DATE_COLUMNS = (COMMENT, SIGNUP_DATE)
+TEXT_DIMENSIONS = 3
+COMMENT_WORDS = (
+    "billing", "outage", "great", "service", "slow", "meter", "reading", "solar", "panel",
+    "refund", "thanks", "late", "payment", "app", "crashes", "friendly", "support", "high",
+)  # fmt: skip
 # The numpy types TA2 combines in AutoAI's exported notebooks.
 NUMERIC_DTYPES = [
     "intc", "intp", "int_", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32",
@@ -85,20 +106,109 @@ def estimator_only(estimator: Any) -> Callable[[list[str]], list[Any]]:
     return lambda names: [estimator]
 
 
-def train_kind(directory: Path, name: str, steps: Callable[[list[str]], list[Any]]) -> TrainedModel:
-    """The AutoAI-shaped preprocessing followed by `steps`, fitted and pickled alone."""
-    data = customers_as_read(ROWS + 40, seed=11, directory=directory)
-    features = data.drop(columns=[TARGET])
-    names = list(features.columns)
-    front = autoai_pipeline(feature_types(features), "passthrough").steps[:-1]
-    pipeline = make_pipeline(*[step for _, step in front], *steps(names))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pipeline.fit(features.values[:ROWS], data[TARGET].values[:ROWS])
-    model_dir = directory / "model"
-    model_dir.mkdir(parents=True, exist_ok=True)
-    (model_dir / f"{name}.pickle").write_bytes(pickle.dumps(pipeline))
-    return TrainedModel(model_dir, pipeline, features.iloc[ROWS:].reset_index(drop=True))
+def preprocessed(steps: Callable[[list[str]], list[Any]]) -> Callable[[pd.DataFrame], Any]:
+    """The AutoAI-shaped preprocessing of the frame's columns, followed by `steps`."""
+
+    def pipeline(features: pd.DataFrame) -> Any:
+        front = autoai_pipeline(feature_types(features), "passthrough").steps[:-1]
+        return make_pipeline(*[step for _, step in front], *steps(list(features.columns)))
+
+    return pipeline
+
+
+def derived_columns_first(
+    source: str,
+    make_front: Callable[[list[str]], tuple[Any, list[str]]],
+    estimator: Callable[[], Any],
+) -> Callable[[pd.DataFrame], Any]:
+    """AutoAI's pipelines for a text or a date column (`source`): a `ColumnSelector` leaving out
+    the row id and the columns it does not use, a transformer turning `source` into numeric
+    features appended after the other columns, the AutoAI preprocessing of what it passes on,
+    then the estimator."""
+    from autoai_libs.transformers.exportable import ColumnSelector
+
+    def pipeline(features: pd.DataFrame) -> Any:
+        all_names = list(features.columns)
+        unused = [all_names[0], *(n for n in TEXT_AND_DATE_COLUMNS if n != source)]
+        names = [name for name in all_names if name not in unused]
+        transformer, derived = make_front(names)
+        kept = features[names].drop(columns=[source])
+        types = {**feature_types(kept), **dict.fromkeys(derived, "float")}
+        front = autoai_pipeline(types, "passthrough").steps[:-1]
+        selector = ColumnSelector(columns_indices_list=[all_names.index(n) for n in names])
+        return make_pipeline(selector, transformer, *[s for _, s in front], estimator())
+
+    return pipeline
+
+
+def text_features(method: str) -> Callable[[list[str]], tuple[Any, list[str]]]:
+    """autoai-libs' `TextTransformer` embedding the comment column (`tf_idf` in autoai-libs 3,
+    `word2vec` with gensim before), the text column dropped, its features appended."""
+
+    def front(names: list[str]) -> tuple[Any, list[str]]:
+        from autoai_libs.transformers.text_transformers import TextTransformer
+
+        transformer = TextTransformer(
+            text_processing_options={method: {"output_dim": TEXT_DIMENSIONS, "min_count": 1}},
+            column_headers_list=names,
+            drop_columns=True,
+            text_columns=[names.index(COMMENT)],
+        )
+        return transformer, [f"{method}_{i}({COMMENT})" for i in range(TEXT_DIMENSIONS)]
+
+    return front
+
+
+def date_features(names: list[str]) -> tuple[Any, list[str]]:
+    """autoai-libs' `DateTransformer` as AutoAI's notebooks write it: every date feature
+    (timestamp, year, month, week, day of year, of month, of week) of the sign-up date."""
+    from autoai_libs.transformers.date_time.date_time_transformer import DateTransformer
+
+    transformer = DateTransformer(
+        column_headers_list=names,
+        date_column_indices=[names.index(SIGNUP_DATE)],
+        missing_values_reference_list=["?", "", "-", float("nan")],
+        options=["all"],
+    )
+    return transformer, [f"NewDateFeature_{i}({SIGNUP_DATE})" for i in range(7)]
+
+
+def lale_no_op_xgboost(features: pd.DataFrame) -> Any:
+    """A lale pipeline (autoai-libs' lale operators) ending in `TNoOp` and xgboost, as AutoAI
+    exports its lale pipelines."""
+    from lale.lib.xgboost import XGBClassifier
+    from lale.operators import make_pipeline as lale_pipeline
+
+    from training.autoai_pipeline import lale_autoai_operators
+
+    no_op = lale_autoai_operators().TNoOp(
+        fun="fun", name="no_action", datatypes="x", feat_constraints=[], tgraph="tgraph"
+    )
+    estimator = lale_pipeline(no_op, XGBClassifier(n_estimators=20, n_jobs=1, random_state=0))
+    return autoai_pipeline(feature_types(features), estimator, flavour="lale")
+
+
+def batched_tree_ensemble(features: pd.DataFrame) -> Any:
+    """A lale pipeline ending in snapml's `BatchedTreeEnsembleClassifier`, AutoAI's estimator
+    for incremental learning (fitted batch by batch with `partial_fit`)."""
+    from lale.lib.snapml import BatchedTreeEnsembleClassifier
+    from snapml import SnapBoostingMachineClassifier
+
+    estimator = BatchedTreeEnsembleClassifier(
+        base_ensemble=SnapBoostingMachineClassifier(num_round=10, n_jobs=1, random_state=0),
+        max_sub_ensembles=3,
+    )
+    return autoai_pipeline(feature_types(features), estimator, flavour="lale")
+
+
+def fit_in_batches(pipeline: Any, features: np.ndarray, target: np.ndarray) -> Any:
+    """AutoAI's incremental learning: fit on the first batch, then `partial_fit` each further
+    batch with the preprocessing it learned kept (`freeze_trained_prefix`)."""
+    batches = np.array_split(np.arange(len(features)), 3)
+    trained = pipeline.fit(features[batches[0]], target[batches[0]])
+    for batch in batches[1:]:
+        trained = trained.partial_fit(features[batch], target[batch], freeze_trained_prefix=True)
+    return trained
 
 
 def _gradient_boosting() -> Any:
@@ -115,11 +225,34 @@ def _lightgbm() -> Any:
 
 def _snapml(name: str) -> Callable[[], Any]:
     def estimator() -> Any:
+        import inspect
+
         import snapml
 
-        return getattr(snapml, name)()
+        made = getattr(snapml, name)
+        seeded = "random_state" in inspect.signature(made).parameters
+        return made(random_state=0) if seeded else made()
 
     return estimator
+
+
+@dataclass(frozen=True)
+class PipelineKind:
+    build: Callable[[pd.DataFrame], Any]  # the unfitted pipeline for these feature columns
+    requires: str  # what the runtime's libraries must have: "module" or "module:name"
+    text_and_dates: bool = False  # the customers' data with a comment and a sign-up date
+    incremental: bool = False  # fitted batch by batch with partial_fit
+
+    def missing(self) -> str | None:
+        """Why this runtime's libraries cannot make the kind, or None."""
+        module, _, name = self.requires.partition(":")
+        try:
+            imported = importlib.import_module(module)
+        except ImportError:
+            return f"{module} is not installed"
+        if name and not hasattr(imported, name):
+            return f"{module} has no {name}"
+        return None
 
 
 SNAPML_ESTIMATORS = (
@@ -129,23 +262,130 @@ SNAPML_ESTIMATORS = (
     "SnapLogisticRegression",
     "SnapSVMClassifier",
 )
-KINDS: dict[str, Callable[[], Callable[[list[str]], list[Any]]]] = {
-    "feature-engineering": lambda: feature_engineered(_gradient_boosting()),
-    "lightgbm": lambda: estimator_only(_lightgbm()),
-    **{name: (lambda n=name: estimator_only(_snapml(n)())) for name in SNAPML_ESTIMATORS},
+TEXT_TRANSFORMERS = "autoai_libs.transformers.text_transformers"
+KINDS: dict[str, PipelineKind] = {
+    "feature-engineering": PipelineKind(
+        preprocessed(feature_engineered(_gradient_boosting())), "autoai_libs.cognito"
+    ),
+    "lightgbm": PipelineKind(preprocessed(estimator_only(_lightgbm())), "lightgbm"),
+    **{
+        name: PipelineKind(preprocessed(estimator_only(_snapml(name)())), f"snapml:{name}")
+        for name in SNAPML_ESTIMATORS
+    },
+    "text-tf-idf": PipelineKind(
+        derived_columns_first(COMMENT, text_features("tf_idf"), _gradient_boosting),
+        f"{TEXT_TRANSFORMERS}:TfIdfTransformer",
+        text_and_dates=True,
+    ),
+    "text-word2vec": PipelineKind(
+        derived_columns_first(COMMENT, text_features("word2vec"), _gradient_boosting),
+        f"{TEXT_TRANSFORMERS}:Word2VecTransformer",
+        text_and_dates=True,
+    ),
+    "dates": PipelineKind(
+        derived_columns_first(SIGNUP_DATE, date_features, _gradient_boosting),
+        "autoai_libs.transformers.date_time.date_time_transformer:DateTransformer",
+        text_and_dates=True,
+    ),
+    "lale-no-op-xgboost": PipelineKind(lale_no_op_xgboost, "xgboost"),
+    "batched-tree-ensemble": PipelineKind(
+        batched_tree_ensemble, "snapml:BatchedTreeEnsembleClassifier", incremental=True
+    ),
 }
 
 
-def main(kind: str, out_dir: Path) -> None:
-    trained = train_kind(out_dir, kind, KINDS[kind]())
-    has_probabilities = hasattr(trained.pipeline.steps[-1][1], "predict_proba")
-    expected = {
-        "csv": trained.holdout.to_csv(header=False, index=False),
+def with_comment_and_signup_date(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The customers with a free-text comment and a sign-up date (ISO text, as in a CSV)."""
+    rng = np.random.default_rng(seed)
+    rows = len(frame)
+    comments = [" ".join(rng.choice(COMMENT_WORDS, rng.integers(3, 9))) for _ in range(rows)]
+    days = rng.integers(0, 3650, rows)
+    dates = (pd.Timestamp("2014-01-01") + pd.to_timedelta(days, unit="D")).strftime("%Y-%m-%d")
+    return frame.assign(**{COMMENT: comments, SIGNUP_DATE: list(dates)})
+
+
+def training_data(kind: PipelineKind, directory: Path) -> pd.DataFrame:
+    """The kind's training and holdout rows, as `read_csv` reads them back from a CSV file."""
+    data = customers_as_read(ROWS + HOLDOUT_ROWS, seed=11, directory=directory)
+    if kind.text_and_dates:
+        extended = with_comment_and_signup_date(data.drop(columns=[TARGET]), seed=11)
+        extended[TARGET] = data[TARGET]
+        path = directory / "customers-with-text-and-dates.csv"
+        extended.to_csv(path, index=False)
+        data = pd.read_csv(path)
+    return data
+
+
+def train_kind(directory: Path, name: str) -> TrainedModel:
+    """The kind fitted on the training rows as AutoAI's notebooks fit it (on the numpy array of
+    the `read_csv` frame) and pickled alone; the training rows written as training.csv."""
+    kind = KINDS[name]
+    data = training_data(kind, directory)
+    features = data.drop(columns=[TARGET])
+    pipeline = kind.build(features)
+    train_values, train_target = features.values[:ROWS], data[TARGET].values[:ROWS]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if kind.incremental:
+            fitted = fit_in_batches(pipeline, train_values, train_target)
+        else:
+            fitted = pipeline.fit(train_values, train_target)
+    model_dir = directory / "model"
+    model_dir.mkdir(parents=True, exist_ok=True)
+    (model_dir / f"{name}.pickle").write_bytes(pickle.dumps(fitted))
+    data.iloc[:ROWS].to_csv(directory / "training.csv", index=False)
+    data.iloc[ROWS:].to_csv(directory / "validation.csv", index=False)
+    return TrainedModel(model_dir, fitted, features.iloc[ROWS:].reset_index(drop=True))
+
+
+def refitted(name: str, trained: TrainedModel, directory: Path) -> Any:
+    """The kind built afresh and fitted at once on all the training rows, as `train` refits it."""
+    data = pd.read_csv(directory / "training.csv")
+    features = data.drop(columns=[TARGET])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return KINDS[name].build(features).fit(features.values, data[TARGET].values)
+
+
+def answers(model: Any, holdout: pd.DataFrame) -> dict[str, Any]:
+    """A pipeline's labels and (where it has them) probabilities for the holdout rows."""
+    trained = TrainedModel(Path(), model, holdout)
+    final_step = model.get_last() if hasattr(model, "get_last") else model.steps[-1][1]
+    return {
         "labels": trained.expected_labels(),
-        "probabilities": trained.expected_proba() if has_probabilities else None,
+        "probabilities": (
+            trained.expected_proba() if hasattr(final_step, "predict_proba") else None
+        ),
     }
+
+
+def main(name: str, out_dir: Path) -> int:
+    """Build the kind into out_dir; exit status 3, saying why, where this runtime cannot."""
+    missing = KINDS[name].missing()
+    if missing:
+        print(f"{name}: {missing} in this runtime", file=sys.stderr)
+        return NOT_IN_THIS_RUNTIME
+    trained = train_kind(out_dir, name)
+    expected = {"csv": trained.holdout.to_csv(header=False, index=False)}
+    expected.update(answers(trained.pipeline, trained.holdout))
+    expected["refitted"] = answers(refitted(name, trained, out_dir), trained.holdout)
     (out_dir / "expected.json").write_text(json.dumps(expected))
+    return 0
+
+
+def score(model_dir: Path, csv_path: Path) -> None:
+    """Print, as JSON, what the model in model_dir (loaded as `serve` loads it) answers for the
+    rows of a headerless CSV file."""
+    from handler.model.autoai_model import AutoAIModel
+
+    model = AutoAIModel.load(model_dir)
+    frame = pd.read_csv(csv_path, header=None)
+    predictions = model.predict(frame)
+    print(json.dumps({"labels": predictions.labels, "probabilities": predictions.probabilities}))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], Path(sys.argv[2]))
+    if sys.argv[1] == "score":
+        score(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        sys.exit(main(sys.argv[1], Path(sys.argv[2])))

@@ -120,10 +120,7 @@ def _steps(flavour: Flavour):
         if flavour == "lale":
             from lale.operators import make_pipeline, make_union
 
-            try:  # autoai-libs 2 and later carry the lale operators
-                import autoai_libs.lale as transformers
-            except ImportError:  # before, lale did (AutoAI runtimes 22.1 and 23.1)
-                import lale.lib.autoai_libs as transformers
+            transformers = lale_autoai_operators()
         else:
             import autoai_libs.transformers.exportable as transformers
             from sklearn.pipeline import make_pipeline, make_union
@@ -143,3 +140,13 @@ def _steps(flavour: Flavour):
     ]
     found = {name: getattr(transformers, name) for name in names}
     return SimpleNamespace(make_pipeline=make_pipeline, make_union=make_union, **found)
+
+
+def lale_autoai_operators():
+    """The module of autoai-libs' transformers as lale operators."""
+    with loggers_kept_enabled():
+        try:  # autoai-libs 2 and later carry the lale operators
+            import autoai_libs.lale as operators
+        except ImportError:  # before, lale did (AutoAI runtimes 22.1 and 23.1)
+            import lale.lib.autoai_libs as operators
+    return operators

@@ -16,9 +16,13 @@ from sklearn import metrics
 
 
 def classification_metrics(
-    y_true: Sequence[Any], labels: Sequence[Any], probabilities: np.ndarray, classes: Sequence[Any]
+    y_true: Sequence[Any],
+    labels: Sequence[Any],
+    probabilities: np.ndarray | None,
+    classes: Sequence[Any],
 ) -> dict[str, float]:
-    """accuracy, F1 (of the second class when binary, weighted otherwise), ROC AUC, log loss."""
+    """accuracy, F1 (of the second class when binary, weighted otherwise), and, for a classifier
+    with probabilities (a support vector machine has none), ROC AUC and log loss."""
     y_true = np.asarray(y_true)
     binary = len(classes) == 2
     scores = {
@@ -29,8 +33,10 @@ def classification_metrics(
             average="binary" if binary else "weighted",
             pos_label=classes[1] if binary else 1,
         ),
-        "log_loss": metrics.log_loss(y_true, probabilities, labels=list(classes)),
     }
+    if probabilities is None:
+        return {name: float(value) for name, value in scores.items()}
+    scores["log_loss"] = metrics.log_loss(y_true, probabilities, labels=list(classes))
     present = set(np.unique(y_true).tolist())
     if present == set(classes):  # ROC AUC needs every class in the evaluation data
         scores["roc_auc"] = (

@@ -30,9 +30,10 @@ def write_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [out_dir / "metrics.json"]
     written[0].write_text(json.dumps(scores, indent=2, default=str) + "\n")
-    if classes is not None and probabilities is not None:
+    if classes is not None:
         written.append(_confusion_matrix(out_dir, y_true, predictions, classes))
-        written.append(_roc_curve(out_dir, y_true, probabilities, classes))
+        if probabilities is not None:  # a support vector machine has none
+            written.append(_roc_curve(out_dir, y_true, probabilities, classes))
     else:
         written.append(_predicted_vs_actual(out_dir, y_true, predictions))
     return written

@@ -231,7 +231,7 @@ def evaluate(
             raise TrainingError("no evaluation row has a label the model knows")
     predictions = model.predict(features)
     if model.is_classifier:
-        probabilities = np.asarray(predictions.probabilities)
+        probabilities = np.asarray(predictions.probabilities) if model.has_probabilities else None
         scores = classification_metrics(
             target.values, predictions.labels, probabilities, model.classes
         )
@@ -293,16 +293,15 @@ def _pipeline_dir(channel: Path, scratch: Path) -> Path:
 def _refit(pipeline: Any, features: pd.DataFrame, target: pd.Series) -> Any:
     """A fresh copy of the pipeline's structure and hyperparameters, fitted on new data.
 
-    A lale pipeline is refitted as its scikit-learn export (the same autoai-libs transformers and
-    estimator). Parameters autoai-libs fills in from the data it was fitted on are reset, or the
-    copy would carry the old data's values (every new value "unknown", its column dropped).
+    A lale pipeline stays one (its operators wrap estimators that take what lale gives them:
+    xgboost and snapml get encoded labels). Parameters autoai-libs fills in from the data it was
+    fitted on are reset, or the copy would carry the old data's values (every new value
+    "unknown", its column dropped).
     """
     from sklearn.base import clone
 
     with warnings.catch_warnings(), loggers_kept_enabled():
         warnings.simplefilter("ignore")
-        if hasattr(pipeline, "export_to_sklearn_pipeline"):
-            pipeline = pipeline.export_to_sklearn_pipeline()
         structure = clone(pipeline)
         learned = [k for k in structure.get_params(deep=True) if k.endswith(LEARNED_PARAMETERS)]
         structure.set_params(**dict.fromkeys(learned))

@@ -39,7 +39,7 @@ class AutoAIModel:
         self._preprocess, self._estimator = _split(pipeline)
         self.is_classifier = _is_classifier(self._estimator)
         self.has_probabilities = self.is_classifier and hasattr(self._estimator, "predict_proba")
-        classes = getattr(self._estimator, "classes_", None) if self.is_classifier else None
+        classes = _classes(self._estimator) if self.is_classifier else None
         self.classes = list(np.asarray(classes).tolist()) if classes is not None else None
         self.schema = schema_for(pipeline, source.parent, metadata)
         self.takes_named_columns = takes_named_columns(pipeline)
@@ -144,10 +144,23 @@ def _split(pipeline: Any) -> tuple[Any | None, Any]:
 
 
 def _is_classifier(estimator: Any) -> bool:
-    """scikit-learn's own test, through lale's wrapper to the estimator it wraps."""
+    """scikit-learn's own test, or lale's for a lale operator (from its schema's tags: what it
+    wraps need not be a scikit-learn classifier, snapml's batched ensembles are not)."""
     from sklearn.base import is_classifier
 
-    return is_classifier(getattr(estimator, "impl", estimator))
+    if callable(getattr(estimator, "is_classifier", None)):
+        return bool(estimator.is_classifier())
+    return is_classifier(estimator)
+
+
+def _classes(estimator: Any) -> Any:
+    """The labels of the estimator's probability columns, in order. lale's xgboost operator fits
+    xgboost on encoded labels and decodes its predictions: its `classes_` are xgboost's codes, and
+    only its label encoder (which lale keeps no public name for) knows the labels."""
+    encoder = getattr(getattr(estimator, "shallow_impl", None), "_label_encoder", None)
+    if encoder is not None:
+        return encoder.classes_
+    return getattr(estimator, "classes_", None)
 
 
 def typed_like_read_csv(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:

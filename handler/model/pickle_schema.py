@@ -24,8 +24,14 @@ AUTOAI_TYPES = {
     "float_int_num": "float",
     "boolean": "bool",
 }
-SELECTOR = "NumpyColumnSelector"
+SELECTORS = {"NumpyColumnSelector": "columns", "ColumnSelector": "columns_indices_list"}
 TYPED_STEPS = ("CompressStrings", "FloatStr2Float")
+# Steps that turn some input columns (text, dates) into features appended after the others:
+# the parameter naming those columns, and the one saying whether they are dropped.
+DERIVING_STEPS = {
+    "DateTransformer": ("date_column_indices", "delete_source_columns"),
+    "TextTransformer": ("text_columns", "drop_columns"),
+}
 # A column mapping that no longer holds raw input columns (any step other than a selector).
 OPAQUE = "opaque"
 
@@ -53,7 +59,7 @@ def recorded_types(pipeline: Any, width: int) -> tuple[str | None, ...] | None:
     found: dict[int, str | None] = {}
     for column, autoai_type in _typed_columns(pipeline):
         kind = AUTOAI_TYPES.get(autoai_type)
-        if not 0 <= column < width:
+        if column is None or not 0 <= column < width:
             continue
         found[column] = kind if found.get(column, kind) == kind else None
     if not any(found.values()):
@@ -138,14 +144,41 @@ def _step_effect(step: Any, columns: Any) -> tuple[Any, list[tuple[int, str]]]:
         return OPAQUE, []
     name = type(step).__name__
     params = step.get_params(deep=False)
-    if name == SELECTOR:
-        selected = list(params.get("columns") or [])
-        return (selected if columns is None else [columns[i] for i in selected]), []
+    if name in SELECTORS:
+        selected = list(params.get(SELECTORS[name]) or [])
+        return [_input_column(columns, i) for i in selected], []
+    if name in DERIVING_STEPS:
+        return _derived_effect(params, *DERIVING_STEPS[name], columns)
     if name in TYPED_STEPS and params.get("dtypes_list"):
         dtypes = list(params["dtypes_list"])
         inputs = range(len(dtypes)) if columns is None else columns
         return OPAQUE, list(zip(inputs, dtypes))
     return OPAQUE, []
+
+
+def _input_column(columns: list[int | None] | None, position: int) -> int | None:
+    """The input column at `position` of what a step passed on (None: a derived feature)."""
+    if columns is None:
+        return position
+    return columns[position] if position < len(columns) else None
+
+
+def _derived_effect(
+    params: dict, sources_parameter: str, drop_parameter: str, columns: Any
+) -> tuple[Any, list[tuple[int, str]]]:
+    """A text or date transformer passes on its other columns (and its source columns unless it
+    drops them), then the features it derives, which are no input column (positions past the
+    list). Its source columns held text, as `read_csv` reads dates and free text."""
+    sources = list(params.get(sources_parameter) or [])
+    if not sources or columns == OPAQUE:
+        return OPAQUE, []
+    width = max(sources) + 1 if columns is None else len(columns)
+    dropped = set(sources) if params.get(drop_parameter) else set()
+    passed = [_input_column(columns, i) for i in range(width) if i not in dropped]
+    if columns is None:  # the step reads the raw input, wider than its highest source column
+        return OPAQUE, [(i, "char_str") for i in sources]
+    typed = [(columns[i], "char_str") for i in sources if columns[i] is not None]
+    return passed, typed
 
 
 def _transformer(operator: Any) -> Any:

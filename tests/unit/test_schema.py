@@ -121,6 +121,31 @@ def test_the_pickle_maps_types_through_a_column_selector_in_front():
     assert recorded_types(pipeline, 4) == ("str", None, "float", "str")
 
 
+@pytest.mark.parametrize("deriving", ["DateTransformer", "TextTransformer"])
+def test_types_reach_through_the_date_or_text_transformer_of_autoai_fronts(deriving):
+    """AutoAI's text and date pipelines: `ColumnSelector`, then a transformer that drops its
+    source column and appends features; the types land on the input columns, the source column
+    (dates and free text, as read_csv reads them) typed as text."""
+    from autoai_libs.transformers.exportable import ColumnSelector
+
+    if deriving == "DateTransformer":
+        from autoai_libs.transformers.date_time.date_time_transformer import DateTransformer
+
+        front = DateTransformer(date_column_indices=[1], options=["all"])
+    else:
+        from autoai_libs.transformers.text_transformers import TextTransformer
+
+        front = TextTransformer({}, drop_columns=True, text_columns=[1])
+    # input: id, a (str), when/text (str), c (float); the selector drops the id; after the
+    # transformer, positions 0 and 1 hold a and c, then the derived features
+    derived = {"a": "str", "c": "float", "d0": "float", "d1": "float"}
+    inner = autoai_pipeline(derived, _tree())
+    pipeline = make_pipeline(
+        ColumnSelector(columns_indices_list=[1, 2, 3]), front, *[s for _, s in inner.steps]
+    )
+    assert recorded_types(pipeline, 4) == (None, "str", "str", "float")
+
+
 def test_integer_columns_treated_as_categories_read_as_integers():
     pipeline = autoai_pipeline({"zip": "int"}, _tree())
     # an integer column in the categorical branch: AutoAI keeps it as categories of int_num

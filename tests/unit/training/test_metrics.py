@@ -23,3 +23,8 @@ def test_regression_metrics():
     assert scores["mae"] == 2 / 3
     assert round(scores["rmse"] ** 2, 10) == round(4 / 3, 10)
     assert set(scores) == {"rmse", "mae", "r2"}
+
+
+def test_a_classifier_without_probabilities_gets_accuracy_and_f1_only():
+    scores = classification_metrics(["No", "Yes", "Yes"], ["No", "Yes", "No"], None, ["No", "Yes"])
+    assert scores == {"accuracy": 2 / 3, "f1": 2 / 3}
