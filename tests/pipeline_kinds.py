@@ -162,11 +162,16 @@ def text_features(method: str) -> Callable[[list[str]], tuple[Any, list[str]]]:
 def date_features(names: list[str]) -> tuple[Any, list[str]]:
     """autoai-libs' `DateTransformer` as AutoAI's notebooks write it: every date feature
     (timestamp, year, month, week, day of year, of month, of week) of the sign-up date."""
+    import inspect
+
     from autoai_libs.transformers.date_time.date_time_transformer import DateTransformer
 
+    # autoai-libs 2.0 and later are told the date columns; before, it found them itself
+    told = "date_column_indices" in inspect.signature(DateTransformer).parameters
     transformer = DateTransformer(
         column_headers_list=names,
-        date_column_indices=[names.index(SIGNUP_DATE)],
+        **({"date_column_indices": [names.index(SIGNUP_DATE)]} if told else {}),
+        delete_source_columns=True,
         missing_values_reference_list=["?", "", "-", float("nan")],
         options=["all"],
     )

@@ -98,7 +98,10 @@ def run(layout: TrainingLayout, allow_any_pickle: bool = False) -> None:
         model = None
         if mode in ("import", "refit"):
             pipeline_dir = _pipeline_dir(channel, Path(scratch))
-            model = load_and_score(pipeline_dir, allow_any_pickle=allow_any_pickle)
+            # data in the channel name the columns of a pipeline that picks them by name
+            model = load_and_score(
+                pipeline_dir, allow_any_pickle=allow_any_pickle, names_required=not files
+            )
         if mode == "import":
             import_pipeline(model, files, layout, hyperparameters, Path(staging))
         else:
@@ -187,7 +190,7 @@ def fit_pipeline(
     LOGGER.info("train: %d rows to fit, %d to evaluate", len(features), len(validation_features))
     cv_scores: dict[str, float] = {}
     if model is not None:
-        fitted = _refit(model.pipeline, features, target)
+        fitted = _refit(model.pipeline, features, target, model.takes_named_columns)
     else:
         budget = Budget(
             hyperparameters.max_evals,
@@ -290,8 +293,10 @@ def _pipeline_dir(channel: Path, scratch: Path) -> Path:
     return scratch
 
 
-def _refit(pipeline: Any, features: pd.DataFrame, target: pd.Series) -> Any:
-    """A fresh copy of the pipeline's structure and hyperparameters, fitted on new data.
+def _refit(pipeline: Any, features: pd.DataFrame, target: pd.Series, named: bool) -> Any:
+    """A fresh copy of the pipeline's structure and hyperparameters, fitted on new data: the
+    `read_csv` frame itself if the pipeline picks columns by `named` (fairness operators), else
+    its values, as AutoAI fits.
 
     A lale pipeline stays one (its operators wrap estimators that take what lale gives them:
     xgboost and snapml get encoded labels). Parameters autoai-libs fills in from the data it was
@@ -306,7 +311,7 @@ def _refit(pipeline: Any, features: pd.DataFrame, target: pd.Series) -> Any:
         learned = [k for k in structure.get_params(deep=True) if k.endswith(LEARNED_PARAMETERS)]
         structure.set_params(**dict.fromkeys(learned))
         try:
-            return structure.fit(features.values, target.values)
+            return structure.fit(features if named else features.values, target.values)
         except (ValueError, TypeError, IndexError, KeyError) as error:
             raise TrainingError(
                 "the pipeline's structure cannot be refitted on this data: "

@@ -46,13 +46,19 @@ class AutoAIModel:
 
     @classmethod
     def load(
-        cls, model_dir: Path, allow_any_pickle: bool = False, with_metadata: bool = True
+        cls,
+        model_dir: Path,
+        allow_any_pickle: bool = False,
+        with_metadata: bool = True,
+        names_required: bool = True,
     ) -> AutoAIModel:
         """Unpack, find and load the pipeline in `model_dir`; ModelLoadError says what failed.
 
         The pickle is loaded through the allowlist of `handler.model.safe_pickle` unless
         `allow_any_pickle`. `with_metadata=False` (for `describe`, which writes the metadata)
         ignores a metadata file beside it and lets a pipeline load that cannot score without it.
+        `names_required=False` (for `train`, whose data name the columns) lets a pipeline that
+        picks columns by name load without a file naming them.
         """
         unpack_archive(model_dir)
         path = find_pipeline_file(model_dir)
@@ -71,7 +77,12 @@ class AutoAIModel:
                 f"{path} holds a {type(pipeline).__name__}, not a pipeline with predict"
             )
         model = cls(pipeline, path, metadata)
-        if with_metadata and model.takes_named_columns and not model.schema.names:
+        if (
+            names_required
+            and with_metadata
+            and model.takes_named_columns
+            and not model.schema.names
+        ):
             raise ModelLoadError(
                 f"{path.name} selects its input columns by name or type (fairness operators, "
                 "or a pipeline fitted on a DataFrame), and nothing beside it names them: add "

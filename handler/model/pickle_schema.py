@@ -148,7 +148,7 @@ def _step_effect(step: Any, columns: Any) -> tuple[Any, list[tuple[int, str]]]:
         selected = list(params.get(SELECTORS[name]) or [])
         return [_input_column(columns, i) for i in selected], []
     if name in DERIVING_STEPS:
-        return _derived_effect(params, *DERIVING_STEPS[name], columns)
+        return _derived_effect(step, *DERIVING_STEPS[name], columns)
     if name in TYPED_STEPS and params.get("dtypes_list"):
         dtypes = list(params["dtypes_list"])
         inputs = range(len(dtypes)) if columns is None else columns
@@ -164,16 +164,18 @@ def _input_column(columns: list[int | None] | None, position: int) -> int | None
 
 
 def _derived_effect(
-    params: dict, sources_parameter: str, drop_parameter: str, columns: Any
+    step: Any, sources_attribute: str, drop_attribute: str, columns: Any
 ) -> tuple[Any, list[tuple[int, str]]]:
     """A text or date transformer passes on its other columns (and its source columns unless it
     drops them), then the features it derives, which are no input column (positions past the
-    list). Its source columns held text, as `read_csv` reads dates and free text."""
-    sources = list(params.get(sources_parameter) or [])
+    list). Its source columns held text, as `read_csv` reads dates and free text. (Before
+    autoai-libs 2.0, `DateTransformer` finds its date columns when fitted and records them in
+    the same attribute.)"""
+    sources = list(getattr(step, sources_attribute, None) or [])
     if not sources or columns == OPAQUE:
         return OPAQUE, []
     width = max(sources) + 1 if columns is None else len(columns)
-    dropped = set(sources) if params.get(drop_parameter) else set()
+    dropped = set(sources) if getattr(step, drop_attribute, False) else set()
     passed = [_input_column(columns, i) for i in range(width) if i not in dropped]
     if columns is None:  # the step reads the raw input, wider than its highest source column
         return OPAQUE, [(i, "char_str") for i in sources]

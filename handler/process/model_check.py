@@ -37,15 +37,16 @@ def load_and_score(
     model_dir: Path,
     output_fields: tuple[str, ...] | None = None,
     allow_any_pickle: bool = False,
+    names_required: bool = True,
 ) -> AutoAIModel:
     """The model in `model_dir`, loaded and scored once on a sample row, or ModelLoadError.
 
     With metadata the sample is the recorded training row and must score. Without, the sample is
     a row of missing values, which AutoAI pipelines impute; a pipeline that cannot score it may
-    still score real rows, so that only warns.
+    still score real rows, so that only warns. `names_required`: see `AutoAIModel.load`.
     """
     started = time.perf_counter()
-    model = AutoAIModel.load(model_dir, allow_any_pickle)
+    model = AutoAIModel.load(model_dir, allow_any_pickle, names_required=names_required)
     model.output_fields(output_fields)
     loaded = time.perf_counter()
     LOGGER.info("model %s input: %s", model.source.name, model.schema.describe())

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from handler.wire.media_types import CSV, JSON, JSONLINES
+from tests.integration.test_train import channel, run_train
 from tests.pipelines import train_fairness_mitigated
 from tests.serving import ROOT, running_server, serve_until_exit
 from training.sample_data import TARGET
@@ -116,3 +117,20 @@ def test_a_fairness_mitigated_pipeline_needs_names_then_serves_exactly(
         assert [
             v[1] for v in response.json()["predictions"][0]["values"]
         ] == fairness_mitigated.expected_proba()
+
+
+def test_a_fairness_mitigated_pipeline_refits_on_named_columns(fairness_mitigated, tmp_path):
+    """`train` refits it on the training CSV's DataFrame (it picks columns by name); fitted on
+    the rows it was fitted on, it answers as it did."""
+    base = tmp_path / "job"
+    shutil.copytree(fairness_mitigated.model_dir, channel(base), dirs_exist_ok=True)
+    shutil.copy(fairness_mitigated.model_dir.parent / "training.csv", channel(base))
+    holdout = fairness_mitigated.holdout
+    validation = holdout.assign(**{TARGET: fairness_mitigated.expected_labels()})
+    validation.to_csv(channel(base, "validation") / "validation.csv", index=False)
+    trained = run_train(base, target=TARGET, mode="refit")
+    assert trained.returncode == 0, trained.stderr[-3000:]
+    with running_server(base, tmp_path / "serve.log") as server:
+        response = server.invoke(holdout.to_csv(header=False, index=False), CSV, JSON)
+    values = response.json()["predictions"][0]["values"]
+    assert [v[1] for v in values] == fairness_mitigated.expected_proba()

@@ -131,7 +131,12 @@ def test_types_reach_through_the_date_or_text_transformer_of_autoai_fronts(deriv
     if deriving == "DateTransformer":
         from autoai_libs.transformers.date_time.date_time_transformer import DateTransformer
 
-        front = DateTransformer(date_column_indices=[1], options=["all"])
+        # before autoai-libs 2.0 it finds the date columns itself, when fitted: fit it
+        front = DateTransformer(delete_source_columns=True, options=["all"])
+        dates = [["x", f"2024-0{month}-1{month}", 1.5 * month] for month in range(1, 8)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            front.fit(np.array(dates, dtype=object))
     else:
         from autoai_libs.transformers.text_transformers import TextTransformer
 
