@@ -193,6 +193,18 @@ def lale_no_op_xgboost(features: pd.DataFrame) -> Any:
     return autoai_pipeline(feature_types(features), estimator, flavour="lale")
 
 
+def lale_xgboost_needs_label_codes() -> bool:
+    """lale 0.7's xgboost operator hands labels to xgboost as they are, and xgboost 1.6 and later
+    take codes only (runtime 23.1): there, AutoAI fits such pipelines on label codes."""
+    import lale
+    import xgboost
+    from packaging.version import Version
+
+    encoding_lale = Version(lale.__version__) >= Version("0.8")
+    encoding_xgboost = Version(xgboost.__version__) < Version("1.6")
+    return not (encoding_lale or encoding_xgboost)
+
+
 def batched_tree_ensemble(features: pd.DataFrame) -> Any:
     """A lale pipeline ending in snapml's `BatchedTreeEnsembleClassifier`, AutoAI's estimator
     for incremental learning (fitted batch by batch with `partial_fit`)."""
@@ -247,6 +259,8 @@ class PipelineKind:
     requires: str  # what the runtime's libraries must have: "module" or "module:name"
     text_and_dates: bool = False  # the customers' data with a comment and a sign-up date
     incremental: bool = False  # fitted batch by batch with partial_fit
+    # whether the runtime fits it on label codes rather than the labels themselves
+    label_codes: Callable[[], bool] = lambda: False
 
     def missing(self) -> str | None:
         """Why this runtime's libraries cannot make the kind, or None."""
@@ -292,7 +306,9 @@ KINDS: dict[str, PipelineKind] = {
         "autoai_libs.transformers.date_time.date_time_transformer:DateTransformer",
         text_and_dates=True,
     ),
-    "lale-no-op-xgboost": PipelineKind(lale_no_op_xgboost, "xgboost"),
+    "lale-no-op-xgboost": PipelineKind(
+        lale_no_op_xgboost, "xgboost", label_codes=lale_xgboost_needs_label_codes
+    ),
     "batched-tree-ensemble": PipelineKind(
         batched_tree_ensemble, "snapml:BatchedTreeEnsembleClassifier", incremental=True
     ),
@@ -318,6 +334,8 @@ def training_data(kind: PipelineKind, directory: Path) -> pd.DataFrame:
         path = directory / "customers-with-text-and-dates.csv"
         extended.to_csv(path, index=False)
         data = pd.read_csv(path)
+    if kind.label_codes():
+        data[TARGET] = data[TARGET].astype("category").cat.codes
     return data
 
 
