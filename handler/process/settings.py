@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from handler.process.cpus import usable_cpus
 from handler.wire.media_types import SUPPORTED, parse_media_type
 
 BASE_DIR = "SAGEMAKER_BASE_DIR"
@@ -81,13 +82,15 @@ class Settings:
         def first(*names: str) -> str | None:
             return next((environ[n].strip() for n in names if environ.get(n, "").strip()), None)
 
+        multi_model = _boolean(MULTI_MODEL, first(MULTI_MODEL))
         return cls(
             base_dir=Path(first(BASE_DIR) or DEFAULT_BASE_DIR).absolute(),
             port=_port(first(BIND_TO_PORT)),
             workers=_whole_number(
                 MODEL_SERVER_WORKERS,
                 first(MODEL_SERVER_WORKERS, MODEL_SERVER_WORKERS_SEED),
-                os.cpu_count() or 1,
+                # one per model on a multi-model endpoint, as the inference toolkit starts
+                1 if multi_model else usable_cpus(),
             ),
             timeout_seconds=_whole_number(
                 MODEL_SERVER_TIMEOUT,
@@ -102,7 +105,7 @@ class Settings:
                 DEFAULT_INVOCATIONS_ACCEPT, first(DEFAULT_INVOCATIONS_ACCEPT)
             ),
             output_fields=_output_fields(first(INFERENCE_OUTPUT)),
-            multi_model=_boolean(MULTI_MODEL, first(MULTI_MODEL)),
+            multi_model=multi_model,
             batch_size=_whole_number(
                 BATCH_SIZE, first(BATCH_SIZE), DEFAULT_BATCH_SIZE, most=MAX_BATCH_SIZE
             ),

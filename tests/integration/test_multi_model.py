@@ -277,3 +277,15 @@ def test_models_are_not_downloaded_from_urls(mme, models_root, tmp_path):
         finally:
             web.shutdown()
     assert requested == []
+
+
+def test_without_a_worker_count_each_model_gets_one_worker(models_root, tmp_path):
+    """As the inference toolkit does: three models, three workers, however many CPUs."""
+    with running_server(
+        models_root, tmp_path / "serve.log", SAGEMAKER_MULTI_MODEL="true"
+    ) as server:
+        for name in ("classifier", "lale", "regressor"):
+            assert load(server, name, models_root).status_code == 200
+        for name in ("classifier", "lale", "regressor"):
+            described = requests.get(f"{server.url}/models/{name}", timeout=10).json()
+            assert len(described["workers"]) == 1

@@ -2,16 +2,17 @@ from pathlib import Path
 
 import pytest
 
+from handler.process.cpus import usable_cpus
 from handler.process.settings import Settings, SettingsError
 
 
-def test_defaults(monkeypatch):
-    monkeypatch.setattr("os.cpu_count", lambda: 3)
+def test_defaults():
     settings = Settings.from_environ({})
     assert settings.base_dir == Path("/opt/ml")
     assert Settings.from_environ({"SAGEMAKER_BASE_DIR": "ml"}).base_dir == Path.cwd() / "ml"
     assert settings.model_dir == Path("/opt/ml/model")
-    assert (settings.port, settings.workers, settings.timeout_seconds) == (8080, 3, 60)
+    assert (settings.port, settings.timeout_seconds) == (8080, 60)
+    assert settings.workers == usable_cpus()
     assert (settings.max_payload_mb, settings.log_level) == (6, "INFO")
     assert settings.default_accept is None and settings.output_fields is None
     assert settings.multi_model is False
@@ -68,3 +69,9 @@ def test_each_variable_is_read(environ, attribute, expected):
 def test_bad_values_are_refused_with_the_variable_named(environ, message):
     with pytest.raises(SettingsError, match=message):
         Settings.from_environ(environ)
+
+
+def test_a_multi_model_endpoint_gives_each_model_one_worker_unless_told():
+    assert Settings.from_environ({"SAGEMAKER_MULTI_MODEL": "true"}).workers == 1
+    told = {"SAGEMAKER_MULTI_MODEL": "true", "SAGEMAKER_MODEL_SERVER_WORKERS": "3"}
+    assert Settings.from_environ(told).workers == 3
