@@ -8,6 +8,7 @@ first and refuses to start a server for a model that cannot load or score. Run a
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import time
@@ -48,16 +49,27 @@ def load_and_score(
     started = time.perf_counter()
     model = AutoAIModel.load(model_dir, allow_any_pickle, names_required=names_required)
     model.output_fields(output_fields)
-    loaded = time.perf_counter()
     LOGGER.info("model %s input: %s", model.source.name, model.schema.describe())
+    score_sample_row(model, time.perf_counter() - started)
+    return model
+
+
+def score_sample_row(model: AutoAIModel, load_seconds: float, quiet: bool = False) -> None:
+    """Score the model's sample row once (ModelLoadError if a recorded one cannot score), and say
+    what the model is. A worker does it too before it reports its model loaded, so that the
+    first request finds every lazy import and cache of the pipeline's libraries warm; `quiet`
+    logs at DEBUG what the start-up check has said already."""
+    loaded = time.perf_counter()
+    say = functools.partial(LOGGER.log, logging.DEBUG if quiet else logging.INFO)
+    warn = functools.partial(LOGGER.log, logging.DEBUG if quiet else logging.WARNING)
     recorded = model.metadata is not None and model.metadata.sample_row is not None
     if recorded:
         sample_row = list(model.metadata.sample_row)
     elif model.schema.width:
         sample_row = [None] * model.schema.width
     else:
-        LOGGER.warning("%s records no input width: no sample row scored", model.source.name)
-        return model
+        warn("%s records no input width: no sample row scored", model.source.name)
+        return
     try:
         predictions = model.predict(to_frame([sample_row], model.schema))
     except Exception as error:
@@ -66,22 +78,21 @@ def load_and_score(
             raise ModelLoadError(
                 f"{model.source} loaded but cannot score its sample row: {problem}"
             ) from None
-        LOGGER.warning("%s cannot score a row of missing values (%s)", model.source.name, problem)
-        return model
+        warn("%s cannot score a row of missing values (%s)", model.source.name, problem)
+        return
     kind = "regressor"
     if model.is_classifier:
         kind = f"classifier over {model.classes}" if model.classes else "classifier"
         if not model.has_probabilities:
             kind += " (labels only: it gives no probabilities)"
-    LOGGER.info(
+    say(
         "model %s loaded in %.0f ms: %s; sample row scored %r in %.1f ms",
         model.source,
-        (loaded - started) * 1000,
+        load_seconds * 1000,
         kind,
         predictions.labels[0],
         (time.perf_counter() - loaded) * 1000,
     )
-    return model
 
 
 if __name__ == "__main__":

@@ -72,6 +72,8 @@ def mms_properties(settings: Settings, run_dir: Path) -> str:
         # read by our BatchAggregator, which sets them on every model MMS registers
         "autoai_batch_size": str(settings.batch_size),
         "autoai_max_batch_delay": str(settings.max_batch_delay_ms),
+        # read by our /ping: a multi-model endpoint is healthy before any model is loaded
+        "autoai_multi_model": str(settings.multi_model).lower(),
     }
     if PLUGINS_DIR.is_dir():
         properties["plugins_path"] = str(PLUGINS_DIR)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
 from handler.process.model_server import child_environment, run_model_server
+from handler.process.readiness import announce_when_ready
 from handler.process.startup import settings_for
 from handler.process.supervisor import Supervisor
 
@@ -18,10 +20,12 @@ LOGGER = logging.getLogger("handler.process.serve")
 
 def serve() -> int:
     """Serve `$SAGEMAKER_BASE_DIR/model`, or a multi-model endpoint; the process exit code."""
+    launched = time.monotonic()
     settings = settings_for("serve")
     if settings is None:
         return 2
     supervisor = Supervisor()
+    announce_when_ready(settings.port, launched, lambda: supervisor.stopping)
     if settings.multi_model:
         LOGGER.info(
             "serving a multi-model endpoint on port %d with %d workers per model",

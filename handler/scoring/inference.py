@@ -7,6 +7,7 @@ One instance serves one model in one MMS worker, so the schema it keeps is that 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sagemaker_inference.default_inference_handler import DefaultInferenceHandler
@@ -15,6 +16,7 @@ from handler.errors import BadRequest
 from handler.model.autoai_model import AutoAIModel
 from handler.model.predictions import Predictions
 from handler.model.schema import Schema
+from handler.process.model_check import score_sample_row
 from handler.process.settings import Settings
 from handler.wire.decoding import RequestRows, decode
 from handler.wire.encoding import encode
@@ -31,9 +33,12 @@ class AutoAIInferenceHandler(DefaultInferenceHandler):
         self._fields: tuple[str, ...] = ()
 
     def default_model_fn(self, model_dir: str) -> AutoAIModel:
+        """The model, loaded and its sample row scored: only then is the worker ready."""
+        started = time.perf_counter()
         model = AutoAIModel.load(Path(model_dir), self._settings.allow_any_pickle)
         self._schema = model.schema
         self._fields = model.output_fields(self._settings.output_fields)
+        score_sample_row(model, time.perf_counter() - started, quiet=True)
         return model
 
     def default_input_fn(self, input_data: bytes, content_type: ContentType) -> RequestRows:

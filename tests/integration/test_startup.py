@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -11,11 +13,13 @@ from pathlib import Path
 
 import psutil
 import pytest
+import requests
 
 from handler.model.metadata import METADATA_FILE
 from handler.wire.media_types import CSV
 from tests.serving import (
     EXIT_DEADLINE_SECONDS,
+    START_DEADLINE_SECONDS,
     Server,
     free_port,
     running_server,
@@ -159,3 +163,33 @@ def test_unknown_mode_is_a_usage_error():
     )
     assert result.returncode == 2
     assert "usage: entrypoint.py serve|train" in result.stderr
+
+
+def test_ping_says_healthy_only_when_a_request_can_be_scored(classifier, tmp_path):
+    """Until a worker holds the model and has scored its sample row, /ping is a 503 (or no
+    answer); at its first 200 a request scores at once, and serve says `ready in N s`."""
+    log = tmp_path / "serve.log"
+    port = free_port()
+    process = serve_process(classifier.model_dir.parent, log, port)
+    url = f"http://127.0.0.1:{port}"
+    body = classifier.holdout.iloc[:1].to_csv(header=False, index=False)
+    try:
+        answers = []
+        deadline = time.monotonic() + START_DEADLINE_SECONDS
+        while 200 not in answers and time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            with contextlib.suppress(requests.ConnectionError):
+                answers.append(requests.get(f"{url}/ping", timeout=5).status_code)
+            time.sleep(0.02)
+        scored = requests.post(
+            f"{url}/invocations", data=body, headers={"Content-Type": CSV}, timeout=30
+        )
+        assert scored.status_code == 200, scored.text
+        assert set(answers[:-1]) <= {503} and answers[-1] == 200
+        assert scored.text.split(",")[0] == classifier.expected_labels()[0]
+        deadline = time.monotonic() + 10
+        while "ready in" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert re.search(r"ready in \d+\.\d s", log.read_text()), log.read_text()
+    finally:
+        assert not stop(process)
