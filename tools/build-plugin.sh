@@ -19,5 +19,7 @@ javac --release 11 -Xlint:all,-processing -Werror -proc:none -cp "$mms_jar" -d "
 rm -rf "$output/mms-fixes" "$output/autoai-mms-plugins.jar"
 mkdir -p "$output/mms-fixes"
 mv "$classes/com" "$output/mms-fixes/"
+# which MMS classes those replace, and their hashes: serve checks the MMS it runs against them
+cp "$here/plugins/mms-fixes/replaced-classes.txt" "$output/"
 cp -r "$here/plugins/META-INF" "$classes/"
 jar --create --file "$output/autoai-mms-plugins.jar" -C "$classes" .

@@ -19,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from handler.process.plugins import MMS_FIXES, PluginsError, plugins_for
 from handler.process.settings import Settings
 from handler.process.supervisor import Supervisor
 
@@ -31,11 +32,6 @@ MAX_BATCH_BYTES = 64 * 1024
 MANAGEMENT_SOCKET = "management.sock"
 LOG_CONFIG = Path(__file__).with_name("mms-log4j2.xml")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# What we add to Multi Model Server, compiled by tools/build-plugin.sh: endpoint plugins (a jar MMS
-# loads from its plugins_path) and corrected MMS classes. MMS's launcher puts its working
-# directory first on its class path, so the corrected classes are copied into the run dir.
-PLUGINS_DIR = PROJECT_ROOT / "build" / "plugins"
-MMS_FIXES = "mms-fixes"
 # A small container: a modest heap, one GC thread, and no JIT tiers beyond C1 for a short start.
 JVM_ARGS = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+UseContainerSupport"
 MMS_LOG_LEVELS = {
@@ -47,7 +43,7 @@ MMS_LOG_LEVELS = {
 }
 
 
-def mms_properties(settings: Settings, run_dir: Path) -> str:
+def mms_properties(settings: Settings, run_dir: Path, plugins_dir: Path | None) -> str:
     """The MMS config for the settings' mode; management on a private unix socket unless MME."""
     max_bytes = settings.max_payload_mb * 1024 * 1024
     inference_address = f"http://0.0.0.0:{settings.port}"
@@ -75,8 +71,8 @@ def mms_properties(settings: Settings, run_dir: Path) -> str:
         # read by our /ping: a multi-model endpoint is healthy before any model is loaded
         "autoai_multi_model": str(settings.multi_model).lower(),
     }
-    if PLUGINS_DIR.is_dir():
-        properties["plugins_path"] = str(PLUGINS_DIR)
+    if plugins_dir is not None:
+        properties["plugins_path"] = str(plugins_dir)
     return "".join(f"{key}={value}\n" for key, value in properties.items())
 
 
@@ -101,19 +97,19 @@ def make_mme_store(settings: Settings, run_dir: Path) -> Path:
 
 def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
     """Run MMS until it exits or the supervisor stops it; the exit code."""
-    if not PLUGINS_DIR.is_dir():
-        LOGGER.warning(
-            "no Multi Model Server plugins in %s (make plugin builds them): "
-            "GET /execution-parameters will be a 404, requests are scored one at a time and "
-            "model URLs are not refused",
-            PLUGINS_DIR,
-        )
+    try:
+        plugins_dir = plugins_for(settings.multi_model)
+    except PluginsError as error:
+        LOGGER.error("cannot serve: %s", error)
+        return 1
     with tempfile.TemporaryDirectory(prefix="autoai-mms-") as run:
         run_dir = Path(run)
         config = run_dir / "mms.properties"
-        config.write_text(mms_properties(settings, run_dir))
-        if (PLUGINS_DIR / MMS_FIXES).is_dir():
-            shutil.copytree(PLUGINS_DIR / MMS_FIXES, run_dir, dirs_exist_ok=True)
+        config.write_text(mms_properties(settings, run_dir, plugins_dir))
+        # MMS's launcher puts its working directory first on its class path: the corrected
+        # classes go there
+        if plugins_dir is not None:
+            shutil.copytree(plugins_dir / MMS_FIXES, run_dir, dirs_exist_ok=True)
         command = [
             sys.executable, "-m", "mms.model_server", "--start", "--foreground",
             "--mms-config", str(config),

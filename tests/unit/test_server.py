@@ -1,12 +1,13 @@
 from pathlib import Path
 
-from handler.process.model_server import HANDLER_SERVICE, PLUGINS_DIR, mms_properties
+from handler.process.model_server import HANDLER_SERVICE, mms_properties
+from handler.process.plugins import PLUGINS_DIR
 from handler.process.settings import Settings
 
 
 def properties(environ: dict[str, str]) -> dict[str, str]:
     text = mms_properties(
-        Settings.from_environ({"SAGEMAKER_BASE_DIR": "/ml", **environ}), Path("/run/x")
+        Settings.from_environ({"SAGEMAKER_BASE_DIR": "/ml", **environ}), Path("/run/x"), PLUGINS_DIR
     )
     return dict(line.split("=", 1) for line in text.splitlines())
 
