@@ -38,6 +38,7 @@ KNOWN_PACKAGES = (
     "xgboost",
     "lightgbm",
     "snapml",
+    "autoai_ts_libs",
 )
 # The key (newline-ended in protocol 0), an optional memo opcode (MEMOIZE, BINPUT, LONG_BINPUT,
 # PUT), then the value's string opcode with its length: SHORT_BINUNICODE, BINUNICODE,

@@ -38,6 +38,10 @@ PLUGINS_DIR = PROJECT_ROOT / "build" / "plugins"
 MMS_FIXES = "mms-fixes"
 # A small container: a modest heap, one GC thread, and no JIT tiers beyond C1 for a short start.
 JVM_ARGS = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+UseContainerSupport"
+# What /execution-parameters (our plugin) tells SageMaker batch transform to send per request:
+# many records for a pipeline that scores rows, one for a forecaster (a request is one forecast).
+MULTI_RECORD = "MULTI_RECORD"
+SINGLE_RECORD = "SINGLE_RECORD"
 MMS_LOG_LEVELS = {
     "DEBUG": "debug",
     "INFO": "info",
@@ -47,8 +51,9 @@ MMS_LOG_LEVELS = {
 }
 
 
-def mms_properties(settings: Settings, run_dir: Path) -> str:
-    """The MMS config for the settings' mode; management on a private unix socket unless MME."""
+def mms_properties(settings: Settings, run_dir: Path, batch_strategy: str = MULTI_RECORD) -> str:
+    """The MMS config for the settings' mode; management on a private unix socket unless MME.
+    `batch_strategy` is what /execution-parameters answers."""
     max_bytes = settings.max_payload_mb * 1024 * 1024
     inference_address = f"http://0.0.0.0:{settings.port}"
     properties = {
@@ -72,6 +77,8 @@ def mms_properties(settings: Settings, run_dir: Path) -> str:
         # read by our BatchAggregator, which sets them on every model MMS registers
         "autoai_batch_size": str(settings.batch_size),
         "autoai_max_batch_delay": str(settings.max_batch_delay_ms),
+        # read by our ExecutionParameters endpoint
+        "autoai_batch_strategy": batch_strategy,
     }
     if PLUGINS_DIR.is_dir():
         properties["plugins_path"] = str(PLUGINS_DIR)
@@ -97,7 +104,9 @@ def make_mme_store(settings: Settings, run_dir: Path) -> Path:
     return store
 
 
-def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
+def run_model_server(
+    settings: Settings, supervisor: Supervisor, batch_strategy: str = MULTI_RECORD
+) -> int:
     """Run MMS until it exits or the supervisor stops it; the exit code."""
     if not PLUGINS_DIR.is_dir():
         LOGGER.warning(
@@ -109,7 +118,7 @@ def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
     with tempfile.TemporaryDirectory(prefix="autoai-mms-") as run:
         run_dir = Path(run)
         config = run_dir / "mms.properties"
-        config.write_text(mms_properties(settings, run_dir))
+        config.write_text(mms_properties(settings, run_dir, batch_strategy))
         if (PLUGINS_DIR / MMS_FIXES).is_dir():
             shutil.copytree(PLUGINS_DIR / MMS_FIXES, run_dir, dirs_exist_ok=True)
         command = [
