@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from joblib.compressor import BinaryZlibFile
-
 from handler.errors import ModelLoadError
 from handler.model.runtimes import (
     installed_scikit_learn,
@@ -38,7 +36,6 @@ KNOWN_PACKAGES = (
     "xgboost",
     "lightgbm",
     "snapml",
-    "autoai_ts_libs",
 )
 # The key (newline-ended in protocol 0), an optional memo opcode (MEMOIZE, BINPUT, LONG_BINPUT,
 # PUT), then the value's string opcode with its length: SHORT_BINUNICODE, BINUNICODE,
@@ -125,6 +122,9 @@ def open_decompressed(path: Path) -> IO[bytes]:
     if magic.startswith((b"\xfd7zXZ", b"\x5d\x00\x00")):
         return lzma.open(path, "rb")
     if magic[:1] == b"\x78":  # zlib, joblib's default compression
+        # imported here: `serve`'s small supervising process reads pickles' fingerprints too
+        from joblib.compressor import BinaryZlibFile
+
         return BinaryZlibFile(str(path), "rb")
     return path.open("rb")
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from handler.model.fingerprint import read_fingerprint
+from handler.model.fingerprint import open_decompressed
 
 TS_PACKAGE = "autoai_ts_libs"
+CHUNK_BYTES = 1 << 20
 
 
 def is_forecaster(pipeline: Any) -> bool:
@@ -21,5 +22,13 @@ def is_forecaster(pipeline: Any) -> bool:
 
 
 def pickle_names_forecaster(path: Path) -> bool:
-    """True when the pickle in `path` names autoai-ts-libs' classes (read, never unpickled)."""
-    return TS_PACKAGE in read_fingerprint(path).packages
+    """True when the pickle in `path` names autoai-ts-libs' classes: its decompressed bytes are
+    searched a chunk at a time, never unpickled nor held whole (`serve`'s process stays small)."""
+    needle = f"{TS_PACKAGE}.".encode()
+    tail = b""
+    with open_decompressed(path) as stream:
+        while chunk := stream.read(CHUNK_BYTES):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle) :]
+    return False
