@@ -30,6 +30,7 @@ import pandas as pd
 from handler.errors import ModelLoadError
 from handler.model.autoai_model import AutoAIModel
 from handler.model.files import ARCHIVE_NAME, MODEL_PATTERNS, find_candidates, unpack_archive
+from handler.model.forecast_model import ForecastModel
 from handler.model.library_imports import loggers_kept_enabled
 from handler.model.metadata import METADATA_FILE
 from handler.model.wml_schema import read_wml_schema
@@ -102,6 +103,11 @@ def run(layout: TrainingLayout, allow_any_pickle: bool = False) -> None:
             model = load_and_score(
                 pipeline_dir, allow_any_pickle=allow_any_pickle, names_required=not files
             )
+            if isinstance(model, ForecastModel):
+                raise TrainingError(
+                    f"{model.source.name} is a time-series forecaster: {mode} takes tabular "
+                    "pipelines; serve the forecaster as it is (docs/forecasting.md)"
+                )
         if mode == "import":
             import_pipeline(model, files, layout, hyperparameters, Path(staging))
         else:

@@ -15,13 +15,11 @@ import numpy as np
 import pandas as pd
 
 from handler.errors import ModelLoadError
-from handler.model.files import find_pipeline_file, unpack_archive
-from handler.model.fingerprint import check_runtime
-from handler.model.library_imports import loggers_kept_enabled
-from handler.model.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
+from handler.model.forecaster import is_forecaster
+from handler.model.metadata import ModelMetadata
 from handler.model.pickle_schema import is_lale, takes_named_columns
+from handler.model.pipeline_file import PipelineFile, read_pipeline
 from handler.model.predictions import Predictions
-from handler.model.safe_pickle import RefusedGlobal, load_pipeline
 from handler.model.schema import NUMERIC_TYPES, Schema
 from handler.model.schema_sources import schema_for
 
@@ -31,6 +29,9 @@ LABEL_FIELDS = ("predicted_label",)
 
 class AutoAIModel:
     """A loaded pipeline with its schema, classes and the output fields it can give."""
+
+    # Its rows score alike alone or together: the transformer scores concurrent requests at once.
+    one_request_per_call = False
 
     def __init__(self, pipeline: Any, source: Path, metadata: ModelMetadata | None = None):
         self.pipeline = pipeline
@@ -52,42 +53,36 @@ class AutoAIModel:
         with_metadata: bool = True,
         names_required: bool = True,
     ) -> AutoAIModel:
-        """Unpack, find and load the pipeline in `model_dir`; ModelLoadError says what failed.
+        """The tabular pipeline in `model_dir` (`handler.model.pipeline_file.read_pipeline`);
+        ModelLoadError says what failed, and refuses a forecaster (`handler.model.loading`).
 
-        The pickle is loaded through the allowlist of `handler.model.safe_pickle` unless
-        `allow_any_pickle`. `with_metadata=False` (for `describe`, which writes the metadata)
-        ignores a metadata file beside it and lets a pipeline load that cannot score without it.
+        `with_metadata=False` (for `describe`, which writes the metadata) ignores a metadata file
+        beside it and lets a pipeline load that cannot score without it.
         `names_required=False` (for `train`, whose data name the columns) lets a pipeline that
         picks columns by name load without a file naming them.
         """
-        unpack_archive(model_dir)
-        path = find_pipeline_file(model_dir)
-        check_runtime(path)
-        metadata = _metadata_for(path) if with_metadata else None
-        try:
-            with warnings.catch_warnings(), loggers_kept_enabled():
-                warnings.simplefilter("ignore")
-                pipeline = load_pipeline(path, allow_any_global=allow_any_pickle)
-        except RefusedGlobal as error:
-            raise ModelLoadError(f"cannot load {path}: {error}") from None
-        except Exception as error:  # unpickling runs arbitrary constructors: any error can come
-            raise ModelLoadError(f"cannot load {path}: {type(error).__name__}: {error}") from None
-        if not hasattr(pipeline, "predict"):
+        read = read_pipeline(model_dir, allow_any_pickle, with_metadata)
+        if is_forecaster(read.pipeline):
             raise ModelLoadError(
-                f"{path} holds a {type(pipeline).__name__}, not a pipeline with predict"
+                f"{read.source.name} is a time-series forecaster ({type(read.pipeline).__name__}), "
+                "not a tabular pipeline: forecasters are served (docs/forecasting.md), not "
+                "described or retrained"
             )
-        model = cls(pipeline, path, metadata)
-        if (
-            names_required
-            and with_metadata
-            and model.takes_named_columns
-            and not model.schema.names
-        ):
+        return cls.from_file(read, with_metadata, names_required)
+
+    @classmethod
+    def from_file(
+        cls, read: PipelineFile, with_metadata: bool = True, names_required: bool = True
+    ) -> AutoAIModel:
+        """The model of a pipeline read from its file, refused if it cannot score as it is."""
+        model = cls(read.pipeline, read.source, read.metadata)
+        needs_names = names_required and with_metadata and model.takes_named_columns
+        if needs_names and not model.schema.names:
             raise ModelLoadError(
-                f"{path.name} selects its input columns by name or type (fairness operators, "
-                "or a pipeline fitted on a DataFrame), and nothing beside it names them: add "
-                "the names with `python entrypoint.py describe MODEL_DIR --training-data "
-                "TRAINING.csv` or a WML schema file"
+                f"{read.source.name} selects its input columns by name or type (fairness "
+                "operators, or a pipeline fitted on a DataFrame), and nothing beside it names "
+                "them: add the names with `python entrypoint.py describe MODEL_DIR "
+                "--training-data TRAINING.csv` or a WML schema file"
             )
         return model
 
@@ -123,24 +118,6 @@ class AutoAIModel:
         return Predictions(
             labels=labels.tolist(), probabilities=probabilities.tolist(), classes=self.classes
         )
-
-
-def _metadata_for(path: Path) -> ModelMetadata | None:
-    """The metadata beside the pickle, checked to describe this very pickle."""
-    try:
-        metadata = read_metadata(path.parent)
-    except MetadataError as error:
-        raise ModelLoadError(str(error)) from None
-    if metadata is None:
-        return None
-    if metadata.pickle_file != path.name:
-        raise ModelLoadError(
-            f"the metadata file beside {path.name} describes {metadata.pickle_file}: "
-            "remove the stale metadata file or the pickle it does not describe"
-        )
-    if metadata.pickle_sha256 != sha256_of(path):
-        raise ModelLoadError(f"{path.name} does not match the sha256 recorded in its metadata")
-    return metadata
 
 
 def _split(pipeline: Any) -> tuple[Any | None, Any]:

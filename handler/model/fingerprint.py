@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from joblib.compressor import BinaryZlibFile
-
 from handler.errors import ModelLoadError
 from handler.model.runtimes import (
     installed_scikit_learn,
@@ -124,6 +122,9 @@ def open_decompressed(path: Path) -> IO[bytes]:
     if magic.startswith((b"\xfd7zXZ", b"\x5d\x00\x00")):
         return lzma.open(path, "rb")
     if magic[:1] == b"\x78":  # zlib, joblib's default compression
+        # imported here: `serve`'s small supervising process reads pickles' fingerprints too
+        from joblib.compressor import BinaryZlibFile
+
         return BinaryZlibFile(str(path), "rb")
     return path.open("rb")
 

@@ -29,6 +29,10 @@ CLASS_MODULES = (
     "numbers", "functools", "pytz", "dateutil",
     # fairness-mitigated pipelines: lale's aif360 operators hold aif360's and BlackBoxAuditing's
     "aif360.algorithms", "BlackBoxAuditing.repairers",
+    # time-series pipelines: autoai-ts-libs' pipeline, forecasters, window transformers and
+    # imputers (not its vendored `deps`: tspy's Java bridge, watson_core's config and file loaders)
+    "autoai_ts_libs.utils", "autoai_ts_libs.srom", "autoai_ts_libs.sklearn",
+    "autoai_ts_libs.transforms", "autoai_ts_libs.watfore", "autoai_ts_libs.lale",
 )  # fmt: skip
 
 # Builtin classes pickles of these libraries use (protocol 2 pickles write `__builtin__`).
@@ -104,6 +108,15 @@ RECONSTRUCTORS = frozenset(
         "autoai_libs.utils.fc_methods.is_string_in_datetime_format",
     )
 )
+# A bound method is pickled as `getattr(instance, name)`, and `getattr` reaches anything an object
+# leads to, so it is admitted only as that call, with an instance of one of these classes and one
+# of its method names; nowhere else in a pickle (not as an argument, not in an object's state).
+BOUND_METHOD_GETTER = "builtins.getattr"
+BOUND_METHODS = {
+    # autoai-ts-libs' windowed target regressor keeps its own methods as its transformer's functions
+    "autoai_ts_libs.sklearn.mvp_windowed_transformed_target_estimators."
+    "AutoaiWindowTransformedTargetRegressor": frozenset(("function", "inverse_function")),
+}
 # Cython's generated `__pyx_unpickle_<Class>(type, checksum, state)` rebuilds a compiled class
 # (scikit-learn's trees, numpy's SeedSequence, pandas' arrays, autoai-libs' classes); it is
 # admitted in an admitted module only.

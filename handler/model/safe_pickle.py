@@ -57,20 +57,26 @@ class AllowlistUnpickler(NumpyUnpickler):
             name in allowlist.BUILTIN_CLASSES
             or name in allowlist.BUILTIN_VALUES
             or f"{module}.{name}" in allowlist.RECONSTRUCTORS
+            or f"builtins.{name}" == allowlist.BOUND_METHOD_GETTER
         )
         if not admitted:
             raise RefusedGlobal(_message(f"builtins.{name}", "a builtin outside the allowlist"))
         return super().find_class(module, name)
 
     def load_reduce(self) -> None:
-        """REDUCE calls `stack[-2](*stack[-1])`: not a class that loads files, nor with one."""
+        """REDUCE calls `stack[-2](*stack[-1])`: not a class that loads files, nor with one;
+        `getattr` only to get an admitted bound method."""
         function, arguments = self.stack[-2], self.stack[-1]
-        _refuse_newobj_only_classes([function, *_arguments_beyond_newobj(function, arguments)])
+        if function is getattr:
+            _check_bound_method(arguments)
+            _refuse_restricted_values(list(arguments))
+        else:
+            _refuse_restricted_values([function, *_arguments_beyond_newobj(function, arguments)])
         super().load_reduce()
 
     def load_build(self) -> None:
         """BUILD hands `stack[-1]` to `__setstate__` (a partial's sets what the partial calls)."""
-        _refuse_newobj_only_classes(self.stack[-1:])
+        _refuse_restricted_values(self.stack[-1:])
         super().load_build()
 
     dispatch[pickle.REDUCE[0]] = load_reduce
@@ -99,14 +105,37 @@ def _arguments_beyond_newobj(function: Any, arguments: Any) -> list[Any]:
     return arguments
 
 
-def _refuse_newobj_only_classes(values: list[Any]) -> None:
-    """Refuse when `values`, or the containers in them, hold a class pickles may only create."""
+def _check_bound_method(arguments: Any) -> None:
+    """`getattr(instance, name)` is admitted for the methods `allowlist.BOUND_METHODS` names."""
+    pair = isinstance(arguments, tuple) and len(arguments) == 2
+    instance, name = arguments if pair else (None, None)
+    admitted = (
+        pair
+        and isinstance(name, str)
+        and not isinstance(instance, (type, types.ModuleType))
+        and name in allowlist.BOUND_METHODS.get(_class_name(type(instance)), ())
+    )
+    if not admitted:
+        what = f"{allowlist.BOUND_METHOD_GETTER} on a {_describe(type(instance))} for {name!r}"
+        raise RefusedGlobal(_message(what, "getattr may only get the methods pipelines hold"))
+
+
+def _refuse_restricted_values(values: list[Any]) -> None:
+    """Refuse when `values`, or the containers in them, hold a class pickles may only create,
+    or `getattr` (which a pickle may only call, to get a method)."""
     pending, seen = list(values), set()
     while pending:
         value = pending.pop()
         if id(value) in seen:
             continue
         seen.add(id(value))
+        if value is getattr:
+            raise RefusedGlobal(
+                _message(
+                    f"{allowlist.BOUND_METHOD_GETTER} (hands it to a call or to an object's state)",
+                    "getattr may only be called, to get a method a pipeline holds",
+                )
+            )
         if isinstance(value, type) and _class_name(value) in allowlist.NEWOBJ_ONLY_CLASSES:
             raise RefusedGlobal(
                 _message(

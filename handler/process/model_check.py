@@ -16,6 +16,9 @@ from pathlib import Path
 
 from handler.errors import InferenceError, ModelLoadError
 from handler.model.autoai_model import AutoAIModel
+from handler.model.forecast_model import ForecastModel
+from handler.model.forecasts import ForecastRequest
+from handler.model.loading import Model, load_model
 from handler.process.logs import configure_logging
 from handler.process.settings import Settings, SettingsError
 from handler.wire.values import to_frame
@@ -39,15 +42,18 @@ def load_and_score(
     output_fields: tuple[str, ...] | None = None,
     allow_any_pickle: bool = False,
     names_required: bool = True,
-) -> AutoAIModel:
+) -> Model:
     """The model in `model_dir`, loaded and scored once on a sample row, or ModelLoadError.
 
     With metadata the sample is the recorded training row and must score. Without, the sample is
     a row of missing values, which AutoAI pipelines impute; a pipeline that cannot score it may
-    still score real rows, so that only warns. `names_required`: see `AutoAIModel.load`.
+    still score real rows, so that only warns. A forecaster must forecast from its history.
+    `names_required`: see `AutoAIModel.load`.
     """
     started = time.perf_counter()
-    model = AutoAIModel.load(model_dir, allow_any_pickle, names_required=names_required)
+    model = load_model(model_dir, allow_any_pickle, names_required)
+    if isinstance(model, ForecastModel):
+        return _forecast_once(model, (time.perf_counter() - started) * 1000)
     model.output_fields(output_fields)
     LOGGER.info("model %s input: %s", model.source.name, model.schema.describe())
     score_sample_row(model, time.perf_counter() - started)
@@ -93,6 +99,27 @@ def score_sample_row(model: AutoAIModel, load_seconds: float, quiet: bool = Fals
         predictions.labels[0],
         (time.perf_counter() - loaded) * 1000,
     )
+
+
+def _forecast_once(model: ForecastModel, load_milliseconds: float) -> ForecastModel:
+    """The forecaster, once it has forecast from its training history (as an empty request)."""
+    started = time.perf_counter()
+    try:
+        forecast = model.forecast(ForecastRequest())
+    except Exception as error:
+        raise ModelLoadError(
+            f"{model.source} loaded but cannot forecast from its training history: "
+            f"{type(error).__name__}: {error}"
+        ) from None
+    LOGGER.info(
+        "model %s loaded in %.0f ms: %s; forecast %d steps from its history in %.1f ms",
+        model.source,
+        load_milliseconds,
+        model.describe(),
+        len(forecast),
+        (time.perf_counter() - started) * 1000,
+    )
+    return model
 
 
 if __name__ == "__main__":

@@ -34,6 +34,10 @@ LOG_CONFIG = Path(__file__).with_name("mms-log4j2.xml")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # A small container: a modest heap, one GC thread, and no JIT tiers beyond C1 for a short start.
 JVM_ARGS = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+UseContainerSupport"
+# What /execution-parameters (our plugin) tells SageMaker batch transform to send per request:
+# many records for a pipeline that scores rows, one for a forecaster (a request is one forecast).
+MULTI_RECORD = "MULTI_RECORD"
+SINGLE_RECORD = "SINGLE_RECORD"
 MMS_LOG_LEVELS = {
     "DEBUG": "debug",
     "INFO": "info",
@@ -43,8 +47,14 @@ MMS_LOG_LEVELS = {
 }
 
 
-def mms_properties(settings: Settings, run_dir: Path, plugins_dir: Path | None) -> str:
-    """The MMS config for the settings' mode; management on a private unix socket unless MME."""
+def mms_properties(
+    settings: Settings,
+    run_dir: Path,
+    plugins_dir: Path | None,
+    batch_strategy: str = MULTI_RECORD,
+) -> str:
+    """The MMS config for the settings' mode; management on a private unix socket unless MME.
+    `batch_strategy` is what /execution-parameters answers."""
     max_bytes = settings.max_payload_mb * 1024 * 1024
     inference_address = f"http://0.0.0.0:{settings.port}"
     properties = {
@@ -70,6 +80,8 @@ def mms_properties(settings: Settings, run_dir: Path, plugins_dir: Path | None) 
         "autoai_max_batch_delay": str(settings.max_batch_delay_ms),
         # read by our /ping: a multi-model endpoint is healthy before any model is loaded
         "autoai_multi_model": str(settings.multi_model).lower(),
+        # read by our ExecutionParameters endpoint
+        "autoai_batch_strategy": batch_strategy,
     }
     if plugins_dir is not None:
         properties["plugins_path"] = str(plugins_dir)
@@ -95,7 +107,9 @@ def make_mme_store(settings: Settings, run_dir: Path) -> Path:
     return store
 
 
-def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
+def run_model_server(
+    settings: Settings, supervisor: Supervisor, batch_strategy: str = MULTI_RECORD
+) -> int:
     """Run MMS until it exits or the supervisor stops it; the exit code."""
     try:
         plugins_dir = plugins_for(settings.multi_model)
@@ -105,7 +119,7 @@ def run_model_server(settings: Settings, supervisor: Supervisor) -> int:
     with tempfile.TemporaryDirectory(prefix="autoai-mms-") as run:
         run_dir = Path(run)
         config = run_dir / "mms.properties"
-        config.write_text(mms_properties(settings, run_dir, plugins_dir))
+        config.write_text(mms_properties(settings, run_dir, plugins_dir, batch_strategy))
         # MMS's launcher puts its working directory first on its class path: the corrected
         # classes go there
         if plugins_dir is not None:

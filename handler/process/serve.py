@@ -1,7 +1,8 @@
 """`serve`: check the model, then run Multi Model Server in front of it until told to stop.
 
 A multi-model endpoint starts with no model, so there is nothing to check: each model is checked
-as it is loaded (a model that cannot load fails its load call).
+as it is loaded (a model that cannot load fails its load call). A single model that is a
+forecaster is served with /execution-parameters asking batch transform for one record per request.
 """
 
 from __future__ import annotations
@@ -10,7 +11,14 @@ import logging
 import sys
 import time
 
-from handler.process.model_server import child_environment, run_model_server
+from handler.model.files import find_pipeline_file
+from handler.model.forecaster import pickle_names_forecaster
+from handler.process.model_server import (
+    MULTI_RECORD,
+    SINGLE_RECORD,
+    child_environment,
+    run_model_server,
+)
 from handler.process.readiness import announce_when_ready
 from handler.process.startup import settings_for
 from handler.process.supervisor import Supervisor
@@ -40,7 +48,12 @@ def serve() -> int:
         return 0
     if check != 0:
         return check
+    forecaster = pickle_names_forecaster(find_pipeline_file(settings.model_dir))
     LOGGER.info(
-        "serving %s on port %d with %d workers", settings.model_dir, settings.port, settings.workers
+        "serving %s%s on port %d with %d workers",
+        settings.model_dir,
+        " (a forecaster: one forecast per request)" if forecaster else "",
+        settings.port,
+        settings.workers,
     )
-    return run_model_server(settings, supervisor)
+    return run_model_server(settings, supervisor, SINGLE_RECORD if forecaster else MULTI_RECORD)

@@ -7,7 +7,8 @@ matches content types by exact string and puts the traceback into the response b
 subclass overrides `transform` only: each request is checked (Content-Type, then Accept) and
 decoded with its own headers, the rows of all requests are scored in one pipeline call and split
 back, and each request is answered with its own status and content type, so one bad request in a
-batch gets its 4xx while the others succeed. Tracebacks go to the log.
+batch gets its 4xx while the others succeed. A model whose `one_request_per_call` is true (a
+forecaster: a request is one forecast) scores each request alone. Tracebacks go to the log.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ from typing import Any, Union
 from sagemaker_inference.transformer import Transformer
 
 from handler.errors import InferenceError
+from handler.model.forecasts import Forecast
 from handler.model.predictions import Predictions
 from handler.process.settings import Settings
+from handler.scoring.inference import Decoded
 from handler.wire import media_types
 from handler.wire.decoding import RequestRows
 
 LOGGER = logging.getLogger(__name__)
-Outcome = Union[Predictions, Exception]
+Outcome = Union[Predictions, Forecast, Exception]
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class DecodedRequest:
     """One request of a batch, decoded: its position, its rows and the type to answer in."""
 
     index: int
-    rows: RequestRows
+    rows: Decoded
     accept: str
 
 
@@ -91,8 +94,10 @@ class AutoAITransformer(Transformer):
 
         Requests whose columns differ (possible only without feature names) are scored apart.
         When the pipeline refuses the combined rows, each request is scored alone, so only the
-        requests at fault get an error.
+        requests at fault get an error. A model that takes one request per call gets each alone.
         """
+        if self._model.one_request_per_call:
+            return [self._alone(item.rows) for item in decoded]
         outcomes: dict[int, Outcome] = {}
         groups: dict[tuple, list[int]] = {}
         for position, item in enumerate(decoded):
@@ -113,7 +118,7 @@ class AutoAITransformer(Transformer):
                 outcomes[position] = part
         return [outcomes[position] for position in range(len(decoded))]
 
-    def _alone(self, request: RequestRows) -> Outcome:
+    def _alone(self, request: Decoded) -> Outcome:
         try:
             return self._predict_fn(request, self._model)
         except Exception as error:

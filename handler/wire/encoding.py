@@ -76,16 +76,17 @@ def _dumps(document: Any) -> str:
     try:
         return json.dumps(document, allow_nan=False)
     except ValueError:
-        return json.dumps(_finite_or_none(document), allow_nan=False)
+        return json.dumps(finite_or_none(document), allow_nan=False)
 
 
-def _finite_or_none(value: Any) -> Any:
+def finite_or_none(value: Any) -> Any:
+    """`value` with each NaN or infinite float in it as None (JSON has no such numbers)."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {key: _finite_or_none(item) for key, item in value.items()}
+        return {key: finite_or_none(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_finite_or_none(item) for item in value]
+        return [finite_or_none(item) for item in value]
     return value
 
 

@@ -1,6 +1,11 @@
 from pathlib import Path
 
-from handler.process.model_server import HANDLER_SERVICE, mms_properties
+from handler.process.model_server import (
+    HANDLER_SERVICE,
+    MULTI_RECORD,
+    SINGLE_RECORD,
+    mms_properties,
+)
 from handler.process.plugins import PLUGINS_DIR
 from handler.process.settings import Settings
 
@@ -40,3 +45,12 @@ def test_multi_model_config():
     assert config["management_address"] == "http://0.0.0.0:9090"
     assert config["model_store"] == "/run/x/store"
     assert config["default_service_handler"] == HANDLER_SERVICE
+
+
+def test_execution_parameters_batch_strategy_is_the_one_serve_chose():
+    settings = Settings.from_environ({"SAGEMAKER_BASE_DIR": "/ml"})
+    for strategy in (MULTI_RECORD, SINGLE_RECORD):
+        text = mms_properties(settings, Path("/run/x"), PLUGINS_DIR, strategy)
+        assert f"autoai_batch_strategy={strategy}\n" in text
+    default = mms_properties(settings, Path("/run/x"), PLUGINS_DIR)
+    assert f"autoai_batch_strategy={MULTI_RECORD}\n" in default

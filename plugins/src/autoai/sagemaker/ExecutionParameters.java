@@ -13,7 +13,9 @@ import software.amazon.ai.mms.servingsdk.http.Response;
 /**
  * {@code GET /execution-parameters}: what SageMaker batch transform asks a container before it
  * starts. The figures are this server's own: the workers serving a model (the most any loaded
- * model has; the configured default before one is loaded) and the request size limit.
+ * model has; the configured default before one is loaded), the request size limit, and the batch
+ * strategy {@code serve} chose for its model ({@code SINGLE_RECORD} for a forecaster, whose
+ * request is one forecast; {@code MULTI_RECORD} otherwise).
  */
 @Endpoint(
         urlPattern = "execution-parameters",
@@ -21,6 +23,8 @@ import software.amazon.ai.mms.servingsdk.http.Response;
         description = "SageMaker batch transform's execution parameters")
 public class ExecutionParameters extends ModelServerEndpoint {
     private static final long MEGABYTE = 1024L * 1024L;
+    private static final String MULTI_RECORD = "MULTI_RECORD";
+    private static final String SINGLE_RECORD = "SINGLE_RECORD";
 
     @Override
     public void doGet(Request request, Response response, Context context) throws IOException {
@@ -31,11 +35,15 @@ public class ExecutionParameters extends ModelServerEndpoint {
                         .max()
                         .orElse((int) property(config, "default_workers_per_model", 1));
         long payloadMegabytes = property(config, "max_request_size", 6 * MEGABYTE) / MEGABYTE;
+        String strategy =
+                SINGLE_RECORD.equals(config.getProperty("autoai_batch_strategy"))
+                        ? SINGLE_RECORD
+                        : MULTI_RECORD;
         String body =
                 String.format(
-                        "{\"MaxConcurrentTransforms\": %d, \"BatchStrategy\": \"MULTI_RECORD\","
+                        "{\"MaxConcurrentTransforms\": %d, \"BatchStrategy\": \"%s\","
                                 + " \"MaxPayloadInMB\": %d}\n",
-                        Math.max(1, workers), Math.max(1, payloadMegabytes));
+                        Math.max(1, workers), strategy, Math.max(1, payloadMegabytes));
         response.setStatus(200);
         response.setContentType("application/json");
         response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,70 @@
+"""Reading the pipeline of a model directory: unpack, find the one pickle, check its runtime and
+metadata, unpickle it through the allowlist. What kind of model it is is decided by the caller."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from handler.errors import ModelLoadError
+from handler.model.files import find_pipeline_file, unpack_archive
+from handler.model.fingerprint import check_runtime
+from handler.model.library_imports import loggers_kept_enabled
+from handler.model.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
+from handler.model.safe_pickle import RefusedGlobal, load_pipeline
+
+
+@dataclass(frozen=True)
+class PipelineFile:
+    """The unpickled pipeline, the file it came from and the metadata beside it (if any)."""
+
+    pipeline: Any
+    source: Path
+    metadata: ModelMetadata | None
+
+
+def read_pipeline(
+    model_dir: Path, allow_any_pickle: bool = False, with_metadata: bool = True
+) -> PipelineFile:
+    """Unpack, find and load the pipeline in `model_dir`; ModelLoadError says what failed.
+
+    The pickle is loaded through the allowlist of `handler.model.safe_pickle` unless
+    `allow_any_pickle`. `with_metadata=False` ignores a metadata file beside it.
+    """
+    unpack_archive(model_dir)
+    path = find_pipeline_file(model_dir)
+    check_runtime(path)
+    metadata = _metadata_for(path) if with_metadata else None
+    try:
+        with warnings.catch_warnings(), loggers_kept_enabled():
+            warnings.simplefilter("ignore")
+            pipeline = load_pipeline(path, allow_any_global=allow_any_pickle)
+    except RefusedGlobal as error:
+        raise ModelLoadError(f"cannot load {path}: {error}") from None
+    except Exception as error:  # unpickling runs arbitrary constructors: any error can come
+        raise ModelLoadError(f"cannot load {path}: {type(error).__name__}: {error}") from None
+    if not hasattr(pipeline, "predict"):
+        raise ModelLoadError(
+            f"{path} holds a {type(pipeline).__name__}, not a pipeline with predict"
+        )
+    return PipelineFile(pipeline, path, metadata)
+
+
+def _metadata_for(path: Path) -> ModelMetadata | None:
+    """The metadata beside the pickle, checked to describe this very pickle."""
+    try:
+        metadata = read_metadata(path.parent)
+    except MetadataError as error:
+        raise ModelLoadError(str(error)) from None
+    if metadata is None:
+        return None
+    if metadata.pickle_file != path.name:
+        raise ModelLoadError(
+            f"the metadata file beside {path.name} describes {metadata.pickle_file}: "
+            "remove the stale metadata file or the pickle it does not describe"
+        )
+    if metadata.pickle_sha256 != sha256_of(path):
+        raise ModelLoadError(f"{path.name} does not match the sha256 recorded in its metadata")
+    return metadata
