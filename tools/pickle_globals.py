@@ -19,7 +19,7 @@ from typing import Any
 
 from joblib.numpy_pickle import NumpyUnpickler
 
-from handler.model.fingerprint import open_decompressed
+from handler.model.pickle_file import read_pickle_file
 
 
 class RecordingUnpickler(NumpyUnpickler):
@@ -78,9 +78,8 @@ def resolves_to(found: Any) -> str:
 
 def report(path: Path) -> list[str]:
     """One line per global the pickle in `path` names."""
-    with open_decompressed(path) as stream:
-        unpickler = RecordingUnpickler(str(path), stream, True)
-        unpickler.load()
+    unpickler = RecordingUnpickler(str(path), read_pickle_file(path).stream(), True)
+    unpickler.load()
     lines = []
     for qualified in sorted(unpickler.uses):
         found = unpickler.found[qualified]

@@ -9,17 +9,13 @@ its pickle stream.
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import lzma
 import re
 import sys
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from handler.errors import ModelLoadError
+from handler.model.pickle_file import read_pickle_file
 from handler.model.runtimes import (
     installed_scikit_learn,
     minor_version,
@@ -63,11 +59,11 @@ class Fingerprint:
 
 def read_fingerprint(path: Path) -> Fingerprint:
     """The library versions and packages recorded in a pickle or joblib file."""
-    try:
-        with open_decompressed(path) as stream:
-            content = stream.read()
-    except (OSError, EOFError, zlib.error, lzma.LZMAError) as error:
-        raise ModelLoadError(f"cannot read {path}: {error}") from None
+    return fingerprint_of(read_pickle_file(path).content)
+
+
+def fingerprint_of(content: bytes) -> Fingerprint:
+    """The library versions and packages recorded in a pickle's decompressed bytes."""
     numpy_2 = True if b"numpy._core" in content else False if b"numpy.core" in content else None
     packages = sorted({m.group(1).decode() for m in PACKAGE.finditer(content)})
     return Fingerprint(_scikit_learn_version(content), numpy_2, tuple(packages))
@@ -88,9 +84,8 @@ def _scikit_learn_version(content: bytes) -> str | None:
     return value if re.fullmatch(r"\d+\.\d+\S*", value) else None
 
 
-def check_runtime(path: Path) -> Fingerprint:
+def check_runtime(fingerprint: Fingerprint) -> Fingerprint:
     """The pickle's fingerprint, or ModelLoadError naming the runtime it needs when not this one."""
-    fingerprint = read_fingerprint(path)
     if fingerprint.scikit_learn is None:
         return fingerprint
     installed = installed_scikit_learn()
@@ -109,24 +104,6 @@ def check_runtime(path: Path) -> Fingerprint:
         f"{needed.name}); this image runs {this}: rebuild with --build-arg "
         f"AUTOAI_RUNTIME={needed.name} (natively: make serve RUNTIME={needed.name})"
     )
-
-
-def open_decompressed(path: Path) -> IO[bytes]:
-    """The file, through the decompressor its magic bytes name (joblib compresses this way)."""
-    with path.open("rb") as probe:
-        magic = probe.read(6)
-    if magic.startswith(b"\x1f\x8b"):
-        return gzip.open(path, "rb")
-    if magic.startswith(b"BZh"):
-        return bz2.open(path, "rb")
-    if magic.startswith((b"\xfd7zXZ", b"\x5d\x00\x00")):
-        return lzma.open(path, "rb")
-    if magic[:1] == b"\x78":  # zlib, joblib's default compression
-        # imported here: `serve`'s small supervising process reads pickles' fingerprints too
-        from joblib.compressor import BinaryZlibFile
-
-        return BinaryZlibFile(str(path), "rb")
-    return path.open("rb")
 
 
 def main(argv: list[str]) -> int:

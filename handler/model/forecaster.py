@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from handler.model.fingerprint import open_decompressed
+from handler.model.pickle_file import open_decompressed
 
 TS_PACKAGE = "autoai_ts_libs"
 CHUNK_BYTES = 1 << 20

@@ -10,9 +10,10 @@ from typing import Any
 
 from handler.errors import ModelLoadError
 from handler.model.files import find_pipeline_file, unpack_archive
-from handler.model.fingerprint import check_runtime
+from handler.model.fingerprint import check_runtime, fingerprint_of
 from handler.model.library_imports import loggers_kept_enabled
-from handler.model.metadata import MetadataError, ModelMetadata, read_metadata, sha256_of
+from handler.model.metadata import MetadataError, ModelMetadata, read_metadata
+from handler.model.pickle_file import PickleFile, read_pickle_file
 from handler.model.safe_pickle import RefusedGlobal, load_pipeline
 
 
@@ -35,12 +36,13 @@ def read_pipeline(
     """
     unpack_archive(model_dir)
     path = find_pipeline_file(model_dir)
-    check_runtime(path)
-    metadata = _metadata_for(path) if with_metadata else None
+    file = read_pickle_file(path)  # once: fingerprint, hash and unpickling read these bytes
+    check_runtime(fingerprint_of(file.content))
+    metadata = _metadata_for(file) if with_metadata else None
     try:
         with warnings.catch_warnings(), loggers_kept_enabled():
             warnings.simplefilter("ignore")
-            pipeline = load_pipeline(path, allow_any_global=allow_any_pickle)
+            pipeline = load_pipeline(file, allow_any_global=allow_any_pickle)
     except RefusedGlobal as error:
         raise ModelLoadError(f"cannot load {path}: {error}") from None
     except Exception as error:  # unpickling runs arbitrary constructors: any error can come
@@ -52,8 +54,9 @@ def read_pipeline(
     return PipelineFile(pipeline, path, metadata)
 
 
-def _metadata_for(path: Path) -> ModelMetadata | None:
+def _metadata_for(file: PickleFile) -> ModelMetadata | None:
     """The metadata beside the pickle, checked to describe this very pickle."""
+    path = file.path
     try:
         metadata = read_metadata(path.parent)
     except MetadataError as error:
@@ -65,6 +68,6 @@ def _metadata_for(path: Path) -> ModelMetadata | None:
             f"the metadata file beside {path.name} describes {metadata.pickle_file}: "
             "remove the stale metadata file or the pickle it does not describe"
         )
-    if metadata.pickle_sha256 != sha256_of(path):
+    if metadata.pickle_sha256 != file.sha256:
         raise ModelLoadError(f"{path.name} does not match the sha256 recorded in its metadata")
     return metadata

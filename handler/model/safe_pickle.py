@@ -25,7 +25,7 @@ from joblib.numpy_pickle import NumpyUnpickler
 
 from handler.errors import ModelLoadError
 from handler.model import pickle_allowlist as allowlist
-from handler.model.fingerprint import open_decompressed
+from handler.model.pickle_file import PickleFile, read_pickle_file
 
 BUILTIN_MODULES = ("builtins", "__builtin__")
 
@@ -83,12 +83,13 @@ class AllowlistUnpickler(NumpyUnpickler):
     dispatch[pickle.BUILD[0]] = load_build
 
 
-def load_pipeline(path: Path, allow_any_global: bool = False) -> Any:
-    """The object pickled in `path` (a pickle or joblib file), through the allowlist unless told."""
+def load_pipeline(source: Path | PickleFile, allow_any_global: bool = False) -> Any:
+    """The object pickled in `source` (a pickle or joblib file, or its bytes read already),
+    through the allowlist unless told."""
+    file = source if isinstance(source, PickleFile) else read_pickle_file(source)
     if allow_any_global:
-        return joblib.load(path)
-    with open_decompressed(path) as stream:
-        return AllowlistUnpickler(str(path), stream, True).load()
+        return joblib.load(file.stream())
+    return AllowlistUnpickler(str(file.path), file.stream(), True).load()
 
 
 def _arguments_beyond_newobj(function: Any, arguments: Any) -> list[Any]:

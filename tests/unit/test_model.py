@@ -227,3 +227,31 @@ def test_a_classifier_without_probabilities_serves_labels(tmp_path):
     assert predictions.probabilities is None
     with pytest.raises(ModelLoadError, match="is a classifier without probabilities"):
         load_and_score(tmp_path, output_fields=("predicted_label", "probabilities"))
+
+
+COUNT_OPENS = """
+import sys
+from pathlib import Path
+pickle_path = Path(sys.argv[1]) / "model.pickle"
+opened = []
+sys.addaudithook(
+    lambda event, args: opened.append(event)
+    if event == "open" and str(args[0]) == str(pickle_path) else None
+)
+from handler.model.autoai_model import AutoAIModel
+AutoAIModel.load(Path(sys.argv[1]))
+print(len(opened))
+"""
+
+
+def test_a_load_reads_the_pickle_file_once(classifier):
+    """Fingerprint, sha256 against the metadata and unpickling all read the same bytes: the file
+    is opened once (counted by Python's own audit events, in a process of its own)."""
+    counted = subprocess.run(
+        [sys.executable, "-c", COUNT_OPENS, str(classifier.model_dir)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert counted.stdout.split()[-1] == "1"
