@@ -37,7 +37,8 @@ class PickleFile:
 def read_pickle_file(path: Path) -> PickleFile:
     """The file's bytes, read once, and decompressed; ModelLoadError if it cannot be read."""
     try:
-        stored = path.read_bytes()
+        with open(path, "rb") as stream:
+            stored = stream.read()
         return PickleFile(path, stored, decompressed(stored))
     except (OSError, EOFError, zlib.error, lzma.LZMAError) as error:
         raise ModelLoadError(f"cannot read {path}: {error}") from None
