@@ -53,7 +53,7 @@ def load_and_score(
     started = time.perf_counter()
     model = load_model(model_dir, allow_any_pickle, names_required)
     if isinstance(model, ForecastModel):
-        return _forecast_once(model, (time.perf_counter() - started) * 1000)
+        return forecast_once(model, (time.perf_counter() - started) * 1000)
     model.output_fields(output_fields)
     LOGGER.info("model %s input: %s", model.source.name, model.schema.describe())
     score_sample_row(model, time.perf_counter() - started)
@@ -101,8 +101,12 @@ def score_sample_row(model: AutoAIModel, load_seconds: float, quiet: bool = Fals
     )
 
 
-def _forecast_once(model: ForecastModel, load_milliseconds: float) -> ForecastModel:
-    """The forecaster, once it has forecast from its training history (as an empty request)."""
+def forecast_once(
+    model: ForecastModel, load_milliseconds: float, quiet: bool = False
+) -> ForecastModel:
+    """The forecaster, once it has forecast from its training history (as an empty request);
+    a worker does it too, so that its first request does not start the JVM. `quiet`: see
+    `score_sample_row`."""
     started = time.perf_counter()
     try:
         forecast = model.forecast(ForecastRequest())
@@ -111,7 +115,8 @@ def _forecast_once(model: ForecastModel, load_milliseconds: float) -> ForecastMo
             f"{model.source} loaded but cannot forecast from its training history: "
             f"{type(error).__name__}: {error}"
         ) from None
-    LOGGER.info(
+    LOGGER.log(
+        logging.DEBUG if quiet else logging.INFO,
         "model %s loaded in %.0f ms: %s; forecast %d steps from its history in %.1f ms",
         model.source,
         load_milliseconds,

@@ -20,7 +20,7 @@ from handler.model.forecasts import Forecast, ForecastRequest
 from handler.model.loading import Model, load_model
 from handler.model.predictions import Predictions
 from handler.model.schema import Schema
-from handler.process.model_check import score_sample_row
+from handler.process.model_check import forecast_once, score_sample_row
 from handler.process.settings import Settings
 from handler.wire.decoding import RequestRows, decode
 from handler.wire.encoding import encode
@@ -46,7 +46,9 @@ class AutoAIInferenceHandler(DefaultInferenceHandler):
         started = time.perf_counter()
         model = load_model(Path(model_dir), self._settings.allow_any_pickle)
         self._forecasts = isinstance(model, ForecastModel)
-        if not self._forecasts:
+        if self._forecasts:
+            forecast_once(model, (time.perf_counter() - started) * 1000, quiet=True)
+        else:
             self._schema = model.schema
             self._fields = model.output_fields(self._settings.output_fields)
             score_sample_row(model, time.perf_counter() - started, quiet=True)
