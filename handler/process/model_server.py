@@ -19,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from handler.process.mms_output import forward_output
 from handler.process.plugins import MMS_FIXES, PluginsError, plugins_for
 from handler.process.settings import Settings
 from handler.process.supervisor import Supervisor
@@ -135,8 +136,9 @@ def run_model_server(
             model_dir = settings.model_dir
             models = f"{MODEL_NAME}={model_dir.name}"
             command += ["--model-store", str(model_dir.parent), "--models", models]
-        LOGGER.info("Multi Model Server starting on port %d", settings.port)
-        code = supervisor.run(command, env=_server_environment(settings, run_dir), cwd=run_dir)
+        code = supervisor.run(
+            command, forward_output, env=_server_environment(settings, run_dir), cwd=run_dir
+        )
     if supervisor.stopping:
         LOGGER.info("Multi Model Server stopped")
         return 0
@@ -162,6 +164,7 @@ def _server_environment(settings: Settings, run_dir: Path) -> dict[str, str]:
         LOG_LOCATION=str(run_dir),
         METRICS_LOCATION=str(run_dir),
         MMS_LOG_LEVEL=MMS_LOG_LEVELS[settings.log_level],
+        MMS_DETAIL_LOG_LEVEL="debug" if settings.log_level == "DEBUG" else "warn",
         PYTHONUNBUFFERED="1",
     )
     return environment

@@ -12,8 +12,10 @@ import logging
 import os
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import IO
 
 LOGGER = logging.getLogger(__name__)
 # Docker waits 10 s after SIGTERM before it kills; stop within that.
@@ -34,11 +36,20 @@ class Supervisor:
     def stopping(self) -> bool:
         return self.stop_signal is not None
 
-    def run(self, command: Sequence[str], **options: object) -> int:
-        """Run `command` in its own process group until it exits or a stop; its exit code."""
+    def run(
+        self,
+        command: Sequence[str],
+        forward: Callable[[IO[bytes]], threading.Thread] | None = None,
+        **options: object,
+    ) -> int:
+        """Run `command` in its own process group until it exits or a stop; its exit code.
+        With `forward`, its stdout and stderr come through a pipe that `forward` reads."""
         if self.stopping:
             return 0
+        if forward is not None:
+            options.update(stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         process = subprocess.Popen(command, start_new_session=True, **options)
+        forwarding = forward(process.stdout) if forward is not None else None
         self._group = process.pid
         if self.stopping:  # the signal came between Popen and the line above
             _signal_group(process.pid, signal.SIGTERM)
@@ -47,6 +58,8 @@ class Supervisor:
         finally:
             self._group = None
             stop_process_group(process.pid)
+            if forwarding is not None:  # the rest of what the group wrote
+                forwarding.join(timeout=KILL_GRACE_SECONDS)
         if self.stopping:
             LOGGER.info("%s received: stopped", signal.Signals(self.stop_signal).name)
         return code
