@@ -7,6 +7,7 @@ The names live here and nowhere else. `Settings.from_environ()` is called once a
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from handler.wire.media_types import SUPPORTED, parse_media_type
 
 BASE_DIR = "SAGEMAKER_BASE_DIR"
 BIND_TO_PORT = "SAGEMAKER_BIND_TO_PORT"
+# The ports a container of a serial inference pipeline or multi-container endpoint may open.
+SAFE_PORT_RANGE = "SAGEMAKER_SAFE_PORT_RANGE"
 MODEL_SERVER_WORKERS = "SAGEMAKER_MODEL_SERVER_WORKERS"
 MODEL_SERVER_WORKERS_SEED = "MODEL_SERVER_WORKERS"
 MODEL_SERVER_TIMEOUT = "SAGEMAKER_MODEL_SERVER_TIMEOUT"
@@ -85,7 +88,7 @@ class Settings:
         multi_model = _boolean(MULTI_MODEL, first(MULTI_MODEL))
         return cls(
             base_dir=Path(first(BASE_DIR) or DEFAULT_BASE_DIR).absolute(),
-            port=_port(first(BIND_TO_PORT)),
+            port=_port(first(BIND_TO_PORT), first(SAFE_PORT_RANGE)),
             workers=_whole_number(
                 MODEL_SERVER_WORKERS,
                 first(MODEL_SERVER_WORKERS, MODEL_SERVER_WORKERS_SEED),
@@ -145,12 +148,24 @@ def _boolean(name: str, raw: str | None) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
-def _port(raw: str | None) -> int:
+def _port(raw: str | None, safe_range: str | None) -> int:
+    """The port to serve on. The server opens no other (its workers and management API use unix
+    sockets), so within `SAGEMAKER_SAFE_PORT_RANGE` when SageMaker sets one, it must lie."""
     port = _whole_number(BIND_TO_PORT, raw, DEFAULT_PORT)
     if port > MAX_PORT:
         raise SettingsError(
             f"{BIND_TO_PORT} must be at most {MAX_PORT} (Multi Model Server's limit), got {port}"
         )
+    if safe_range is not None:
+        bounds = re.fullmatch(r"(\d+)\s*-\s*(\d+)", safe_range)
+        if bounds is None:
+            raise SettingsError(f"{SAFE_PORT_RANGE} must be FIRST-LAST, got {safe_range!r}")
+        first, last = int(bounds.group(1)), int(bounds.group(2))
+        if not first <= port <= last:
+            raise SettingsError(
+                f"{BIND_TO_PORT} {port} is outside {SAFE_PORT_RANGE} {first}-{last}: "
+                f"set {BIND_TO_PORT} to a port in the range"
+            )
     return port
 
 

@@ -75,3 +75,21 @@ def test_a_multi_model_endpoint_gives_each_model_one_worker_unless_told():
     assert Settings.from_environ({"SAGEMAKER_MULTI_MODEL": "true"}).workers == 1
     told = {"SAGEMAKER_MULTI_MODEL": "true", "SAGEMAKER_MODEL_SERVER_WORKERS": "3"}
     assert Settings.from_environ(told).workers == 3
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"SAGEMAKER_SAFE_PORT_RANGE": "20000-20999"},
+         "SAGEMAKER_BIND_TO_PORT 8080 is outside SAGEMAKER_SAFE_PORT_RANGE 20000-20999"),
+        ({"SAGEMAKER_SAFE_PORT_RANGE": "20000"}, "SAGEMAKER_SAFE_PORT_RANGE must be FIRST-LAST"),
+    ],
+)  # fmt: skip
+def test_the_port_must_lie_in_the_safe_port_range(environ, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_environ(environ)
+
+
+def test_a_port_in_the_safe_port_range_is_taken():
+    environ = {"SAGEMAKER_SAFE_PORT_RANGE": "20000-20999", "SAGEMAKER_BIND_TO_PORT": "20500"}
+    assert Settings.from_environ(environ).port == 20500
