@@ -131,3 +131,18 @@ def test_serverless_settings_one_worker_4_mb_and_only_the_temp_dir_written(class
         too_large = server.invoke(at_limit + rows, CSV, CSV)
         assert too_large.status_code == 413
     assert sorted(p.relative_to(base_dir) for p in base_dir.rglob("*")) == before
+
+
+def test_asynchronous_sizes_score_in_one_request_in_order(classifier, tmp_path):
+    """With the payload limit and the timeout raised, as for Asynchronous Inference, a body twice
+    the default limit scores in one request, every row in order (docs/hosting.md has 100 MB)."""
+    rows = classifier.holdout.to_csv(header=False, index=False).encode()
+    copies = 12 * 1024 * 1024 // len(rows)
+    with running_server(
+        classifier.model_dir.parent, tmp_path / "serve.log",
+        SAGEMAKER_MAX_PAYLOAD_IN_MB="16", SAGEMAKER_MODEL_SERVER_TIMEOUT="600",
+    ) as server:  # fmt: skip
+        answer = server.invoke(rows * copies, CSV, CSV)
+    assert answer.status_code == 200, answer.text[:300]
+    labels = [line.split(",", 1)[0] for line in answer.text.splitlines()]
+    assert labels == classifier.expected_labels() * copies
