@@ -4,8 +4,8 @@
 
 serves the default model (one worker, the payload limit and timeout raised to fit), posts
 MEGABYTES of sample customers in one request, counts the rows answered (their order is checked
-by tests/integration/test_hosting_modes.py), and prints the seconds it took and the peak resident memory of the server's processes (serve, the JVM and
-the worker), sampled every 0.2 s.
+by tests/integration/test_hosting_modes.py), and prints the seconds it took and the peak resident
+memory of the server's processes (serve, the JVM and the worker), sampled every 0.2 s.
 """
 
 from __future__ import annotations
