@@ -37,17 +37,23 @@ class Kind:
 
     def missing(self) -> str | None:
         """Why this runtime cannot build the kind (its library lacks what it needs), or None."""
-        module, _, name = self.requires.partition(":")
         if self.isolated:
+            module = self.requires.partition(":")[0]
             found = importlib.util.find_spec(module)
             return None if found else f"{module} is not installed"
-        try:
-            imported = importlib.import_module(module)
-        except ImportError:
-            return f"{module} is not installed"
-        if name and not hasattr(imported, name):
-            return f"{module} has no {name}"
-        return None
+        return missing_requirement(self.requires)
+
+
+def missing_requirement(requires: str) -> str | None:
+    """Why this runtime lacks `requires` ("module" or "module:name", imported to tell), or None."""
+    module, _, name = requires.partition(":")
+    try:
+        imported = importlib.import_module(module)
+    except ImportError:
+        return f"{module} is not installed"
+    if name and not hasattr(imported, name):
+        return f"{module} has no {name}"
+    return None
 
 
 def _xy(rows: int = 60) -> tuple[np.ndarray, np.ndarray]:

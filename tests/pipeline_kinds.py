@@ -20,7 +20,6 @@ prints what the model in MODEL_DIR, loaded as `serve` loads it, answers for the 
 
 from __future__ import annotations
 
-import importlib
 import json
 import pickle
 import sys
@@ -33,6 +32,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import make_pipeline
 
+from tests.pickled_kinds import missing_requirement
 from tests.pipelines import TrainedModel, customers_as_read
 from training.autoai_pipeline import autoai_pipeline, feature_types
 from training.sample_data import TARGET
@@ -264,14 +264,7 @@ class PipelineKind:
 
     def missing(self) -> str | None:
         """Why this runtime's libraries cannot make the kind, or None."""
-        module, _, name = self.requires.partition(":")
-        try:
-            imported = importlib.import_module(module)
-        except ImportError:
-            return f"{module} is not installed"
-        if name and not hasattr(imported, name):
-            return f"{module} has no {name}"
-        return None
+        return missing_requirement(self.requires)
 
 
 SNAPML_ESTIMATORS = (
