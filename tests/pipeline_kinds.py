@@ -1,5 +1,5 @@
 """Pipelines of the kinds AutoAI produces beyond the plain one, built as its exported notebooks build
-them: feature engineering (`TAM`, `FS1`, `TA1`, `TA2` from autoai-libs' cognito transforms), text
+them: feature engineering (`TAM`, `FS1`, `TA1`, `TA2`, `FS2` from autoai-libs' cognito transforms), text
 and date columns turned into features before the preprocessing, lale pipelines ending in `TNoOp`
 and xgboost, snapml and LightGBM estimators, and snapml's `BatchedTreeEnsembleClassifier` fitted
 batch by batch. Each is fitted on the numpy array of a `read_csv` frame and pickled alone, as
@@ -57,12 +57,12 @@ NUMERIC_DTYPES = [
 
 def feature_engineered(estimator: Any) -> Callable[[list[str]], list[Any]]:
     """The steps after the preprocessing in AutoAI's feature-engineering pipelines: PCA features
-    (TAM), a selection (FS1), squares of the numeric features (TA1), sums of pairs (TA2), another
-    selection, then the estimator."""
+    (TAM), a selection (FS1), squares of the numeric features (TA1), sums of pairs (TA2), a
+    selection by a random forest's feature importances (FS2), then the estimator."""
 
     def steps(names: list[str]) -> list[Any]:
         import autoai_libs.utils.fc_methods as fc_methods
-        from autoai_libs.cognito.transforms.transform_utils import FS1, TA1, TA2, TAM
+        from autoai_libs.cognito.transforms.transform_utils import FS1, FS2, TA1, TA2, TAM
         from sklearn.decomposition import PCA
 
         width = len(names)
@@ -95,7 +95,7 @@ def feature_engineered(estimator: Any) -> Callable[[list[str]], list[Any]]:
                 col_names=with_pca[: 2 * width],
                 col_dtypes=float32 * (2 * width),
             ),
-            FS1(**keep_the_inputs_and_as_many_more),
+            FS2(**keep_the_inputs_and_as_many_more, eval_algo=_random_forest()),
             estimator,
         ]
 
@@ -232,6 +232,12 @@ def _gradient_boosting() -> Any:
     from sklearn.ensemble import GradientBoostingClassifier
 
     return GradientBoostingClassifier(n_estimators=20, random_state=0)
+
+
+def _random_forest() -> Any:
+    from sklearn.ensemble import RandomForestClassifier
+
+    return RandomForestClassifier(n_estimators=10, random_state=0)
 
 
 def _lightgbm() -> Any:
