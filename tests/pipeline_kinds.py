@@ -1,9 +1,9 @@
 """Pipelines of the kinds AutoAI produces beyond the plain one, built as its exported notebooks build
-them: feature engineering (`TAM`, `FS1`, `TA1`, `TA2`, `FS2` from autoai-libs' cognito transforms), text
-and date columns turned into features before the preprocessing, lale pipelines ending in `TNoOp`
-and xgboost, snapml and LightGBM estimators, and snapml's `BatchedTreeEnsembleClassifier` fitted
-batch by batch. Each is fitted on the numpy array of a `read_csv` frame and pickled alone, as
-Watson Studio exports them.
+them: feature engineering (`TAM`, `FS1`, `TA1`, `TA2`, `FS2` from autoai-libs' cognito
+transforms), text and date columns turned into features before the preprocessing, lale pipelines
+ending in `TNoOp` and xgboost, snapml and LightGBM estimators, and snapml's
+`BatchedTreeEnsembleClassifier` fitted batch by batch. Each is fitted on the numpy array of a
+`read_csv` frame and pickled alone, as Watson Studio exports them.
 
     <venv>/bin/python -m tests.pipeline_kinds KIND OUT_DIR
 
