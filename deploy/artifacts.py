@@ -128,6 +128,13 @@ def list_objects(aws: Aws, prefix: str) -> list[str]:
     return [f"s3://{uri.bucket}/{key}" for key in keys]
 
 
+def count_objects(aws: Aws, prefix: str, up_to: int) -> int:
+    """How many objects lie under `prefix`, counted up to `up_to` (one request)."""
+    uri = S3Uri.parse(prefix)
+    listing = aws.client("s3").list_objects_v2(Bucket=uri.bucket, Prefix=uri.key, MaxKeys=up_to)
+    return listing["KeyCount"]
+
+
 def read_object(aws: Aws, uri: str) -> bytes:
     location = S3Uri.parse(uri)
     return aws.client("s3").get_object(Bucket=location.bucket, Key=location.key)["Body"].read()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import botocore.exceptions
 
-from deploy import artifacts, hosting, jobs, registry
+from deploy import artifacts, hosting, jobs, registry, scaling
 from deploy.aws import Aws, DeployError, connect
 from deploy.parser import build_parser
 
@@ -93,6 +93,9 @@ def _create_endpoint(aws: Aws, arguments) -> str:
         instance_type=arguments.instance_type,
         instance_count=arguments.instance_count,
         wait=arguments.wait,
+        scaling=scaling.from_options(
+            arguments.min_instances, arguments.max_instances, arguments.target_invocations
+        ),
     )
 
 

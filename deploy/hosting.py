@@ -2,7 +2,9 @@
 
 An endpoint and its endpoint config share one name, and a teardown finds the models through the
 config, so the endpoint's name is all a teardown needs. A multi-model endpoint is the same calls
-with `Mode=MultiModel` and an S3 prefix of `model.tar.gz` files as model data.
+with `Mode=MultiModel` and an S3 prefix of `model.tar.gz` files as model data. An autoscaled
+endpoint starts at its minimum instance count; its scaling (`deploy.scaling`) is registered once it
+is in service and removed before it is deleted.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Mapping
 
 import botocore.exceptions
 
+from deploy import scaling as autoscaling
 from deploy.aws import Aws, DeployError, wait_for
 
 NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
@@ -65,10 +68,25 @@ def create_endpoint(
     instance_type: str = "ml.m5.large",
     instance_count: int = 1,
     wait: bool = True,
+    scaling: autoscaling.Scaling | None = None,
 ) -> str:
     """Endpoint config and endpoint `name` for model `model`; waits until it is in service
-    (unless told not to) and returns its status."""
+    (unless told not to) and returns its status. With `scaling`, it starts with the minimum
+    instance count and, once in service, scales between the minimum and the maximum."""
     check_name(name, "endpoint")
+    if instance_count < 1:
+        raise DeployError("an endpoint needs at least 1 instance")
+    if scaling is not None:
+        if not wait:
+            raise DeployError(
+                "autoscaling is registered once the endpoint is in service: drop --no-wait"
+            )
+        if instance_count not in (1, scaling.min_instances):
+            raise DeployError(
+                f"an autoscaled endpoint starts with --min-instances ({scaling.min_instances}) "
+                f"instances: drop --instance-count {instance_count}"
+            )
+        instance_count = scaling.min_instances
     sagemaker = aws.client("sagemaker")
     sagemaker.create_endpoint_config(
         EndpointConfigName=name,
@@ -84,6 +102,8 @@ def create_endpoint(
     sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=name)
     if wait:
         wait_for(aws, "endpoint_in_service", "in service", EndpointName=name)
+    if scaling is not None:
+        autoscaling.register(aws, name, VARIANT, scaling)
     return sagemaker.describe_endpoint(EndpointName=name)["EndpointStatus"]
 
 
@@ -112,18 +132,22 @@ def invoke(
 
 
 def teardown(aws: Aws, endpoint: str | None = None, model: str | None = None) -> list[str]:
-    """Deletes endpoint `endpoint` with its endpoint config and the config's models, and model
-    `model`; what was deleted. Missing ones are skipped, so a teardown can be repeated."""
+    """Deletes endpoint `endpoint` with its variants' autoscaling, its endpoint config and the
+    config's models, and model `model`; what was deleted. Missing ones are skipped, so a teardown
+    can be repeated."""
     sagemaker = aws.client("sagemaker")
     deleted = []
     models = [model] if model else []
     if endpoint:
         described = _quietly(sagemaker.describe_endpoint, EndpointName=endpoint)
         config_name = described["EndpointConfigName"] if described else endpoint
+        found = _quietly(sagemaker.describe_endpoint_config, EndpointConfigName=config_name)
+        variants = [v["VariantName"] for v in found["ProductionVariants"]] if found else [VARIANT]
+        for variant in variants:
+            deleted += autoscaling.remove(aws, endpoint, variant)
         if described is not None:
             sagemaker.delete_endpoint(EndpointName=endpoint)
             deleted.append(f"endpoint {endpoint}")
-        found = _quietly(sagemaker.describe_endpoint_config, EndpointConfigName=config_name)
         if found is not None:
             models += [v["ModelName"] for v in found["ProductionVariants"]]
             sagemaker.delete_endpoint_config(EndpointConfigName=config_name)

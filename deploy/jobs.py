@@ -6,10 +6,11 @@ with the container's own parser, so a typo fails in a second rather than on a tr
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from deploy.artifacts import S3Uri, stage
+from deploy.artifacts import S3Uri, count_objects, stage
 from deploy.aws import WAIT_LIMIT_SECONDS, Aws, DeployError, wait_for
 from deploy.hosting import check_name
 from training.hyperparameters import Hyperparameters
@@ -17,6 +18,7 @@ from training.layout import TrainingError
 
 MAX_PAYLOAD_VARIABLE = "SAGEMAKER_MAX_PAYLOAD_IN_MB"
 LARGEST_PAYLOAD_MB = 100  # SageMaker's limit for MaxPayloadInMB
+LOGGER = logging.getLogger("deploy")
 
 
 @dataclass(frozen=True)
@@ -105,14 +107,23 @@ def transform(
     line, in `<output>/<name>/output/`. Returns that prefix (once the job completes) or, when not
     waiting, the job's status.
 
+    On several instances, SageMaker gives each S3 object under the input whole to one instance
+    (a transform's data source has no distribution setting: objects are always spread), so an
+    input of fewer objects than instances leaves some idle, which the log says.
+
     Left unset, the payload limit and the concurrent requests per instance are what the
     container's `/execution-parameters` answers (its workers and `SAGEMAKER_MAX_PAYLOAD_IN_MB`).
     """
     check_name(name, "transform job")
     resources = resources or Resources()
+    if resources.instance_count < 1:
+        raise DeployError("a transform job needs at least 1 instance")
     limits = _transform_limits(max_payload_mb, max_concurrent)  # checked before any upload
     job_prefix = S3Uri.parse(output).join(name)
     job_output = job_prefix.join("output", "")
+    job_input = stage(aws, source, job_prefix.join("input"))
+    if resources.instance_count > 1:
+        _warn_of_idle_instances(aws, job_input, resources.instance_count)
     request = {
         "TransformJobName": name,
         "ModelName": model,
@@ -121,7 +132,7 @@ def transform(
             "DataSource": {
                 "S3DataSource": {
                     "S3DataType": "S3Prefix",
-                    "S3Uri": stage(aws, source, job_prefix.join("input")),
+                    "S3Uri": job_input,
                 }
             },
             "ContentType": content_type,
@@ -167,6 +178,22 @@ def _transform_limits(max_payload_mb: int | None, max_concurrent: int | None) ->
             )
         limits["MaxConcurrentTransforms"] = max_concurrent
     return limits
+
+
+def _warn_of_idle_instances(aws: Aws, job_input: str, instance_count: int) -> None:
+    """Logs when the input holds fewer S3 objects than there are instances: an object is never
+    split across instances, so the others would start, bill and have nothing to do."""
+    objects = count_objects(aws, job_input, instance_count)
+    if objects < instance_count:
+        LOGGER.warning(
+            "%s holds %d object(s) for %d instances: each object goes whole to one instance, so "
+            "%d will be idle; split the input into at least %d files",
+            job_input,
+            objects,
+            instance_count,
+            instance_count - objects,
+            instance_count,
+        )
 
 
 def _stage_all(aws: Aws, sources: Sequence[str], prefix: S3Uri) -> str:

@@ -49,6 +49,7 @@ def _add_hosting_commands(commands) -> None:
     sub.add_argument("--model", required=True)
     _instance_options(sub)
     _wait_option(sub)
+    _scaling_options(sub)
 
     sub = _command(commands, "invoke", "send a CSV or JSON file to an endpoint, print the answer")
     sub.add_argument("endpoint")
@@ -117,6 +118,27 @@ def _instance_options(sub: argparse.ArgumentParser, count: bool = True) -> None:
     sub.add_argument("--instance-type", default="ml.m5.large")
     if count:
         sub.add_argument("--instance-count", type=int, default=1)
+
+
+def _scaling_options(sub: argparse.ArgumentParser) -> None:
+    scaling = sub.add_argument_group(
+        "autoscaling", "Application Auto Scaling of the endpoint's variant: all three, or none"
+    )
+    scaling.add_argument(
+        "--min-instances",
+        type=int,
+        metavar="N",
+        help="instances it starts with and never goes below",
+    )
+    scaling.add_argument(
+        "--max-instances", type=int, metavar="M", help="instances it never goes above"
+    )
+    scaling.add_argument(
+        "--target-invocations",
+        type=float,
+        metavar="K",
+        help="requests per instance per minute to aim at (SageMakerVariantInvocationsPerInstance)",
+    )
 
 
 def _wait_option(sub: argparse.ArgumentParser) -> None:

@@ -3,9 +3,11 @@ request asserted parameter by parameter."""
 
 from __future__ import annotations
 
+import boto3
 import pytest
 
 from tests.deployment.conftest import BUCKET, IMAGE, ROLE, s3_keys, s3_object, uploads
+from tests.deployment.moto_server import REGION
 
 
 @pytest.mark.parametrize(
@@ -153,6 +155,48 @@ def test_transform_with_a_payload_limit_raises_the_containers_and_joins(deploy, 
     assert params["DataProcessing"] == {"JoinSource": "Input"}
 
 
+def test_transform_on_several_instances_spreads_the_input_objects(deploy, aws, bucket):
+    s3 = boto3.client("s3", region_name=REGION)
+    for part in range(4):
+        s3.put_object(Bucket=bucket, Key=f"in/part-{part}.csv", Body=b"1,Denver\n")
+    status, _, err = deploy(
+        f"transform wide --model churn --input s3://{bucket}/in/ --output s3://{bucket}/out "
+        "--instance-type ml.c5.xlarge --instance-count 4 --no-wait"
+    )
+    assert (status, err) == (0, "")
+    params = aws.call("CreateTransformJob").params
+    assert params["TransformResources"] == {"InstanceType": "ml.c5.xlarge", "InstanceCount": 4}
+    # A transform's S3 source has no S3DataDistributionType: SageMaker spreads objects itself.
+    assert params["TransformInput"]["DataSource"]["S3DataSource"] == {
+        "S3DataType": "S3Prefix",
+        "S3Uri": f"s3://{bucket}/in/",
+    }
+    assert (params["TransformInput"]["SplitType"], params["BatchStrategy"]) == (
+        "Line",
+        "MultiRecord",
+    )
+    assert params["TransformOutput"]["AssembleWith"] == "Line"
+    listed = aws.call(f"GET /{bucket}")  # the objects counted, in one request
+    assert (listed.params["prefix"], listed.params["max-keys"]) == ("in/", "4")
+
+
+def test_transform_warns_when_instances_outnumber_the_input_files(deploy, aws, bucket, tmp_path):
+    rows = tmp_path / "rows"
+    rows.mkdir()
+    for part in range(2):
+        (rows / f"part-{part}.csv").write_text("1,Denver\n")
+    status, _, err = deploy(
+        f"transform wide --model churn --input {rows} --output s3://{bucket}/out "
+        "--instance-count 3 --no-wait"
+    )
+    assert status == 0
+    assert err == (
+        f"s3://{bucket}/out/wide/input/ holds 2 object(s) for 3 instances: each object goes "
+        "whole to one instance, so 1 will be idle; split the input into at least 3 files\n"
+    )
+    assert aws.call("CreateTransformJob").params["TransformResources"]["InstanceCount"] == 3
+
+
 @pytest.mark.parametrize(
     ("limits", "message"),
     [
@@ -162,6 +206,7 @@ def test_transform_with_a_payload_limit_raises_the_containers_and_joins(deploy, 
             "at most 100 MB in flight per instance",
         ),
         (["--max-concurrent", "0"], "at least 1"),
+        (["--instance-count", "0"], "a transform job needs at least 1 instance"),
     ],
 )
 def test_transform_limits_are_checked_before_uploading(
@@ -173,7 +218,7 @@ def test_transform_limits_are_checked_before_uploading(
         f"transform too-much --model churn --input {rows} --output s3://{bucket}/batch/",
         *limits,
     )
-    assert status == 1 and message in err
+    assert status == 1 and message in err and err.count("\n") == 1
     assert uploads(aws) == []
     assert aws.calls("CreateTransformJob") == []
 

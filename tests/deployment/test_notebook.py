@@ -65,6 +65,13 @@ def test_the_notebook_runs_top_to_bottom(notebook, aws, docker_log, monkeypatch)
         "autoai-many",
     ]
 
+    resource = "endpoint/autoai-churn/variant/AllTraffic"
+    target = aws.call("RegisterScalableTarget").params
+    assert (target["ResourceId"], target["MinCapacity"], target["MaxCapacity"]) == (resource, 1, 2)
+    policy = aws.call("PutScalingPolicy").params["TargetTrackingScalingPolicyConfiguration"]
+    assert policy["TargetValue"] == 20000
+    assert aws.call("DeregisterScalableTarget").params["ResourceId"] == resource
+
     payload = (ROOT / "local-test" / "payload.csv").read_bytes()
     first = aws.call("POST /endpoints/autoai-churn/invocations")
     assert (first.body, first.headers["content-type"]) == (payload, "text/csv")
