@@ -10,11 +10,12 @@ from typing import Any
 
 from handler.errors import ModelLoadError
 from handler.model.files import find_pipeline_file, unpack_archive
-from handler.model.fingerprint import check_runtime, fingerprint_of
+from handler.model.fingerprint import check_runtime
 from handler.model.library_imports import loggers_kept_enabled
 from handler.model.metadata import MetadataError, ModelMetadata, read_metadata
 from handler.model.pickle_file import PickleFile, read_pickle_file
 from handler.model.safe_pickle import RefusedGlobal, load_pipeline
+from pickle_facts.fingerprint import fingerprint_of
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from handler.model.metadata import METADATA_FILE
-from handler.model.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
 from handler.wire.media_types import CSV, JSON
+from pickle_facts.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
 from tests.serving import ROOT, running_server
 from training.sample_data import TARGET
 

@@ -10,10 +10,10 @@ import pytest
 from handler.errors import ModelLoadError
 from handler.model.autoai_model import AutoAIModel
 from handler.model.metadata import METADATA_FILE
-from handler.model.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
 from handler.process.model_check import load_and_score
 from handler.wire.decoding import decode
 from handler.wire.media_types import CSV
+from pickle_facts.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
 
 
 def holdout_csv(trained) -> bytes:
@@ -123,7 +123,11 @@ def test_model_tar_gz_is_unpacked_first(bare_classifier, tmp_path):
         ),
         ({"notes.txt": b"hi"}, "found notes.txt"),
         ({"a.pickle": b"x", "b.pkl": b"y"}, r"several pipelines in .* \(a\.pickle, b\.pkl\)"),
-        ({"model.pickle": b"not a pickle"}, r"cannot load .*model\.pickle: KeyError"),
+        (
+            {"model.pickle": b"not a pickle"},
+            r"model\.pickle is not a pickle: it starts with 'not a",
+        ),
+        ({"model.pickle": b"<html><body>Sign in"}, r"model\.pickle is not a pickle: .* a web page"),
         ({"model.pickle": pickle.dumps({"a": 1})}, "holds a dict, not a pipeline"),
         ({"model.tar.gz": b"not gzip"}, "cannot unpack"),
     ],
