@@ -2,6 +2,7 @@ import pickle
 import subprocess
 import sys
 import tarfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -114,6 +115,32 @@ def test_model_tar_gz_is_unpacked_first(bare_classifier, tmp_path):
     assert AutoAIModel.load(model_dir).source == model_dir / "auto-ai-pipeline.pickle"
 
 
+@pytest.mark.parametrize("name", ["model.tar.gz", "wml_model.tar.gz", "pipeline.tgz"])
+def test_any_tar_archive_is_unpacked_first(name, bare_classifier, tmp_path):
+    source = tmp_path / "source.pickle"
+    source.write_bytes(pickle.dumps(bare_classifier.pipeline))
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    with tarfile.open(model_dir / name, "w:gz") as archive:
+        archive.add(source, arcname="auto-ai-pipeline.pickle")
+    assert AutoAIModel.load(model_dir).source == model_dir / "auto-ai-pipeline.pickle"
+
+
+def test_a_zip_download_is_unpacked_first(bare_classifier, tmp_path):
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    with zipfile.ZipFile(model_dir / "Pipeline 4 - download.zip", "w") as archive:
+        archive.writestr("model.pickle", pickle.dumps(bare_classifier.pipeline))
+    assert AutoAIModel.load(model_dir).source == model_dir / "model.pickle"
+
+
+def test_an_archive_without_a_pipeline_is_named(tmp_path):
+    with zipfile.ZipFile(tmp_path / "download.zip", "w") as archive:
+        archive.writestr("notes.txt", "hi")
+    with pytest.raises(ModelLoadError, match=r"unpacked, put none .*found download\.zip, notes"):
+        AutoAIModel.load(tmp_path)
+
+
 @pytest.mark.parametrize(
     ("files", "message"),
     [
@@ -130,6 +157,7 @@ def test_model_tar_gz_is_unpacked_first(bare_classifier, tmp_path):
         ({"model.pickle": b"<html><body>Sign in"}, r"model\.pickle is not a pickle: .* a web page"),
         ({"model.pickle": pickle.dumps({"a": 1})}, "holds a dict, not a pipeline"),
         ({"model.tar.gz": b"not gzip"}, "cannot unpack"),
+        ({"model.zip": b"not zip"}, "cannot unpack .*model.zip"),
     ],
 )
 def test_unusable_model_dirs_are_named_clearly(files, message, tmp_path):
