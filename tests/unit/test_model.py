@@ -76,8 +76,12 @@ def test_a_pipeline_that_cannot_score_missing_values_still_loads(tmp_path, caplo
 def test_stale_metadata_for_another_pickle_is_refused(classifier, bare_classifier, tmp_path):
     (tmp_path / "other.pickle").write_bytes(pickle.dumps(bare_classifier.pipeline))
     (tmp_path / METADATA_FILE).write_bytes((classifier.model_dir / METADATA_FILE).read_bytes())
-    with pytest.raises(ModelLoadError, match="describes model.pickle: remove the stale metadata"):
+    with pytest.raises(ModelLoadError) as raised:
         AutoAIModel.load(tmp_path)
+    assert "describes model.pickle: remove the pickle it does not describe, or rewrite" in str(
+        raised.value
+    )
+    assert f"`python entrypoint.py describe {tmp_path} --training-data FILE" in str(raised.value)
 
 
 def test_a_pickle_from_another_runtime_is_refused_naming_it(classifier, tmp_path):
@@ -176,8 +180,14 @@ def test_a_pickle_not_matching_its_recorded_sha256_is_refused(classifier, tmp_pa
     for path in classifier.model_dir.iterdir():
         (tmp_path / path.name).write_bytes(path.read_bytes())
     (tmp_path / "model.pickle").write_bytes(pickle.dumps(classifier.pipeline, protocol=2))
-    with pytest.raises(ModelLoadError, match="does not match the sha256"):
+    with pytest.raises(ModelLoadError) as raised:
         AutoAIModel.load(tmp_path)
+    assert str(raised.value) == (
+        "autoai-metadata.json beside model.pickle is stale: it records the sha256 of another "
+        "pickle (one saved before this one); rewrite the metadata with `python entrypoint.py "
+        f"describe {tmp_path} --training-data FILE [--target COLUMN]` (in the runtime's venv), "
+        "or delete autoai-metadata.json"
+    )
 
 
 def test_unreadable_metadata_is_named(bare_classifier, tmp_path):
