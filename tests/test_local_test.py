@@ -72,6 +72,7 @@ def test_train_local_then_serve_local(tmp_path):
         [str(LOCAL_TEST / "train-local.sh")], env=environment, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+    assert "resuming" not in result.stderr
     assert "validation:accuracy=" in result.stdout
     trained = _sha256(test_dir / "model/model.pickle")
     assert (test_dir / "output/data/metrics.json").is_file()
@@ -92,6 +93,15 @@ def test_train_local_then_serve_local(tmp_path):
         assert stop(process) == []
     assert "fitting the default model" not in log.read_text()
     assert _sha256(test_dir / "model/model.pickle") == trained
+
+    again = subprocess.run(
+        [str(LOCAL_TEST / "train-local.sh")], env=environment, capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    assert (
+        f"resuming from the checkpoints of an earlier run in {test_dir}/checkpoints; "
+        f"to start fresh: rm -rf {test_dir}/checkpoints"
+    ) in again.stderr
 
 
 def _sha256(path) -> str:
