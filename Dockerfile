@@ -6,7 +6,7 @@
 # the same code `make serve` runs natively. AUTOAI_RUNTIME picks the Python base and the lock.
 ARG AUTOAI_RUNTIME=25.1
 
-# The Python of each Watson Studio AutoAI runtime (handler/model/runtimes.py lists the same).
+# The Python of each Watson Studio AutoAI runtime (pickle_facts/runtimes.py lists the same).
 FROM python:3.9-slim-bookworm AS python-22.1
 FROM python:3.10-slim-bookworm AS python-23.1
 FROM python:3.11-slim-bookworm AS python-24.1
@@ -48,6 +48,7 @@ COPY --from=venv /opt/venv /opt/venv
 WORKDIR /opt/program
 COPY handler/ handler/
 COPY training/ training/
+COPY pickle_facts/ pickle_facts/
 COPY local-test/test-dir/input/data/training/demand_response.csv local-test/test-dir/input/data/training/
 RUN python -m training.default_model --model-dir /opt/ml/model
 
@@ -95,6 +96,7 @@ WORKDIR /opt/program
 COPY entrypoint.py ./
 COPY handler/ handler/
 COPY training/ training/
+COPY pickle_facts/ pickle_facts/
 COPY --from=plugin /opt/program/build/plugins/ build/plugins/
 COPY --from=default-model /opt/ml/model /opt/ml/model
 

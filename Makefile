@@ -3,6 +3,8 @@
 #   make test                  lint and run the whole test suite
 #   make venv                  build the virtual environment from the pinned lock
 #   make bench                 this server against the in-process limit and flask + gunicorn
+#   make fingerprint FILE=x.pickle   the AutoAI runtime a pickle needs (any python3, no venv)
+#   make describe MODEL_DIR=dir DATA=train.csv [TARGET=col]   metadata for a bare Watson pickle
 # RUNTIME picks the AutoAI runtime (22.1, 23.1, 24.1 or the default 25.1); its venv is .venv for
 # 25.1 and .venv-RUNTIME otherwise. `make test` also builds the other runtimes' venvs (where their
 # Python is installed) for the cross-runtime tests.
@@ -25,7 +27,8 @@ DEFAULT_BASE_DIR := $(if $(filter 25.1,$(RUNTIME)),$(CURDIR),$(CURDIR)/build/run
 SAGEMAKER_BASE_DIR ?= $(DEFAULT_BASE_DIR)
 export SAGEMAKER_BASE_DIR
 
-.PHONY: venv runtime-venvs print-python serve test lint format lock model clean check-java plugin bench
+.PHONY: venv runtime-venvs print-python serve test lint format lock model clean check-java plugin bench \
+	fingerprint describe
 
 venv: $(VENV)/.installed
 
@@ -68,6 +71,16 @@ $(PLUGINS_BUILT): tools/build-plugin.sh $(shell find plugins -type f) | venv
 
 serve: venv check-java plugin $(if $(filter $(DEFAULT_BASE_DIR),$(SAGEMAKER_BASE_DIR)),$(DEFAULT_BASE_DIR)/model/model.pickle)
 	$(PY) entrypoint.py serve
+
+# Reads bytes with the standard library only: any python3 runs it, the venv is not needed.
+fingerprint:
+	@test -n "$(FILE)" || { echo "usage: make fingerprint FILE=path/to/pipeline.pickle" >&2; exit 2; }
+	python3 entrypoint.py fingerprint $(FILE)
+
+# Loads the pipeline, so it runs in the runtime's venv (RUNTIME picks it).
+describe: venv
+	@test -n "$(MODEL_DIR)" -a -n "$(DATA)" || { echo "usage: make describe MODEL_DIR=dir DATA=training.csv [TARGET=column]" >&2; exit 2; }
+	$(PY) entrypoint.py describe $(MODEL_DIR) --training-data $(DATA) $(if $(TARGET),--target $(TARGET))
 
 $(CURDIR)/build/runtime-%/model/model.pickle: local-test/test-dir/input/data/training/demand_response.csv | venv
 	$(PY) -m training.default_model --model-dir $(dir $@)

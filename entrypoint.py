@@ -1,11 +1,14 @@
 """Container entry point: SageMaker runs `docker run IMAGE train` or `docker run IMAGE serve`.
 
-`describe MODEL_DIR --training-data FILE` writes the metadata of a bare Watson pickle.
+`describe MODEL_DIR --training-data FILE` writes the metadata of a bare Watson pickle (in the
+runtime's venv); `fingerprint FILE...` names the AutoAI runtime each pickle needs (any Python 3.9+).
 """
 
 import sys
 
-USAGE = "usage: entrypoint.py serve|train|describe MODEL_DIR --training-data FILE"
+USAGE = (
+    "usage: entrypoint.py serve|train|describe MODEL_DIR --training-data FILE|fingerprint FILE..."
+)
 
 
 def main(argv: list[str]) -> int:
@@ -22,6 +25,10 @@ def main(argv: list[str]) -> int:
         from training.describe import main as describe
 
         return describe(argv[2:])
+    if mode == "fingerprint":
+        from pickle_facts.command import main as fingerprint
+
+        return fingerprint(argv[2:])
     print(USAGE, file=sys.stderr)
     return 2
 

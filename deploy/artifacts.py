@@ -12,6 +12,10 @@ import boto3.exceptions
 import botocore.exceptions
 
 from deploy.aws import Aws, DeployError
+from pickle_facts.compression import UnreadablePickle, read_pickle_bytes
+from pickle_facts.fingerprint import fingerprint_of
+from pickle_facts.metadata_pair import pair_problem
+from pickle_facts.runtimes import runtime_for_scikit_learn
 
 PIPELINE_SUFFIXES = (".pickle", ".pkl", ".joblib")
 METADATA_NAME = "autoai-metadata.json"  # written by `train` beside the pickle; travels with it
@@ -48,6 +52,7 @@ def package_model(pipeline: Path) -> Path:
             f"{pipeline.name} is not a pipeline pickle: the container serves one "
             f"{', '.join('*' + s for s in PIPELINE_SUFFIXES)} file"
         )
+    check_pipeline(pipeline)
     archive = Path(tempfile.mkdtemp(prefix="autoai-model-")) / ARTIFACT_NAME
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(pipeline, arcname=pipeline.name)
@@ -55,6 +60,26 @@ def package_model(pipeline: Path) -> Path:
         if metadata.is_file():
             tar.add(metadata, arcname=METADATA_NAME)
     return archive
+
+
+def check_pipeline(pipeline: Path) -> None:
+    """DeployError, before anything is uploaded, when the file is no pickle, was saved with a
+    scikit-learn no AutoAI runtime uses, or its metadata file describes another pickle: what
+    SageMaker would otherwise refuse only when the endpoint starts."""
+    try:
+        stored, content = read_pickle_bytes(pipeline)
+    except UnreadablePickle as error:
+        raise DeployError(str(error)) from None
+    fingerprint = fingerprint_of(content)
+    saved_with = fingerprint.scikit_learn
+    if saved_with and runtime_for_scikit_learn(saved_with) is None:
+        raise DeployError(
+            f"{pipeline.name} was saved with scikit-learn {saved_with}, which no AutoAI runtime "
+            "uses: re-save the pipeline from a current runtime's notebook"
+        )
+    problem = pair_problem(pipeline, stored, fingerprint)
+    if problem:
+        raise DeployError(problem)
 
 
 def upload_model(aws: Aws, pipeline: Path, destination: str) -> str:

@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_storage_commands(commands) -> None:
     _command(commands, "default-bucket", "print SageMaker's default bucket (made if missing)")
     sub = _command(commands, "repository", "print an ECR repository's URI (made if missing)")
-    sub.add_argument("name")
+    sub.add_argument("name", help="the repository name, e.g. autoai-sagemaker")
     _command(commands, "login-password", "print the ECR password for docker login")
     sub = _command(commands, "package", "pack a pipeline pickle into model.tar.gz and upload it")
     sub.add_argument("pipeline", help="the pipeline pickle (its autoai-metadata.json goes too)")
@@ -35,66 +35,108 @@ def _add_storage_commands(commands) -> None:
 
 def _add_hosting_commands(commands) -> None:
     sub = _command(commands, "create-model", "create a SageMaker model of this image")
-    sub.add_argument("name")
+    sub.add_argument("name", help="the model's name (letters, digits and hyphens)")
     sub.add_argument("--image", required=True, help="the image URI build_and_push.sh printed")
     sub.add_argument(
         "--model-data", required=True, help="model.tar.gz URI (multi-model: the S3 prefix)"
     )
-    sub.add_argument("--multi-model", action="store_true", help="serve every model under a prefix")
+    sub.add_argument(
+        "--multi-model",
+        action="store_true",
+        help="serve every model.tar.gz under the --model-data prefix (default: one model)",
+    )
     _role_option(sub)
     _assignments_option(sub, "--env", "an environment variable for the container (repeatable)")
 
     sub = _command(commands, "create-endpoint", "create an endpoint config and endpoint")
-    sub.add_argument("name")
-    sub.add_argument("--model", required=True)
+    sub.add_argument("name", help="the endpoint's name (its config gets the same name)")
+    sub.add_argument("--model", required=True, help="the model create-model made")
     _instance_options(sub)
     _wait_option(sub)
     _scaling_options(sub)
 
     sub = _command(commands, "invoke", "send a CSV or JSON file to an endpoint, print the answer")
-    sub.add_argument("endpoint")
-    sub.add_argument("file")
-    sub.add_argument("--content-type", help="default: from the file's extension")
-    sub.add_argument("--accept")
-    sub.add_argument("--target-model", help="on a multi-model endpoint: e.g. churn.tar.gz")
+    sub.add_argument("endpoint", help="the endpoint's name")
+    sub.add_argument("file", help="the request body: a .csv or .json file")
+    sub.add_argument("--content-type", help="of the body (default: from the file's extension)")
+    sub.add_argument(
+        "--accept",
+        help=(
+            "of the answer (default: none sent; the container answers in its "
+            "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT, else the request's type)"
+        ),
+    )
+    sub.add_argument(
+        "--target-model", help="on a multi-model endpoint: e.g. churn.tar.gz (default: none)"
+    )
 
     sub = _command(commands, "teardown", "delete an endpoint with its config and models, and more")
-    sub.add_argument("--endpoint")
-    sub.add_argument("--model", help="a model of its own, e.g. one used for batch transform")
-    sub.add_argument("--s3", action="append", metavar="PREFIX", help="delete every object under it")
-    sub.add_argument("--repository", help="an ECR repository, with its images")
+    sub.add_argument("--endpoint", help="the endpoint, its config and its models (default: none)")
+    sub.add_argument(
+        "--model", help="a model of its own, e.g. one used for batch transform (default: none)"
+    )
+    sub.add_argument(
+        "--s3",
+        action="append",
+        metavar="PREFIX",
+        help="delete every object under this S3 prefix (repeatable; default: none)",
+    )
+    sub.add_argument("--repository", help="an ECR repository, with its images (default: none)")
 
 
 def _add_job_commands(commands) -> None:
     sub = _command(commands, "train", "run a training job (import, refit or search)")
-    sub.add_argument("name")
-    sub.add_argument("--image", required=True)
+    sub.add_argument("name", help="the training job's name (letters, digits and hyphens)")
+    sub.add_argument("--image", required=True, help="the image URI build_and_push.sh printed")
     sub.add_argument(
         "--training",
         nargs="+",
         required=True,
         help="pipeline pickle and/or data: local files or directories, or one S3 URI",
     )
-    sub.add_argument("--validation", nargs="+", help="validation data, local or one S3 URI")
+    sub.add_argument(
+        "--validation",
+        nargs="+",
+        help=(
+            "validation data, local or one S3 URI "
+            "(default: the job holds out validation_fraction of the training data)"
+        ),
+    )
     sub.add_argument("--output", required=True, help="S3 prefix for inputs and the model")
     _assignments_option(
         sub, "--hyperparameter", "e.g. target=CHURN, max_evals=20, mode=refit (repeatable)"
     )
-    sub.add_argument("--volume-gb", type=int, default=10)
-    sub.add_argument("--max-runtime-seconds", type=int, default=3600)
+    sub.add_argument(
+        "--volume-gb", type=int, default=10, help="the instance's disk (default: %(default)s)"
+    )
+    sub.add_argument(
+        "--max-runtime-seconds",
+        type=int,
+        default=3600,
+        help="SageMaker stops the job after this (default: %(default)s)",
+    )
     _role_option(sub)
     _assignments_option(sub, "--env", "an environment variable for the container (repeatable)")
     _instance_options(sub, count=False)  # `train` runs on one instance: it is not distributed
     _wait_option(sub)
 
     sub = _command(commands, "transform", "run a batch transform job, one output line per line")
-    sub.add_argument("name")
-    sub.add_argument("--model", required=True)
+    sub.add_argument("name", help="the transform job's name (letters, digits and hyphens)")
+    sub.add_argument("--model", required=True, help="the model create-model made")
     sub.add_argument("--input", required=True, help="S3 URI, or a local file or directory")
     sub.add_argument("--output", required=True, help="S3 prefix for the input and results")
-    sub.add_argument("--content-type", default="text/csv")
-    sub.add_argument("--accept")
-    sub.add_argument("--join", action="store_true", help="each output line after its input line")
+    sub.add_argument(
+        "--content-type", default="text/csv", help="of the input (default: %(default)s)"
+    )
+    sub.add_argument(
+        "--accept",
+        help="of the output (default: none sent; the container answers in the input's type)",
+    )
+    sub.add_argument(
+        "--join",
+        action="store_true",
+        help="each output line after its input line (default: output only)",
+    )
     sub.add_argument(
         "--max-payload-mb", type=int, help="default: the container's /execution-parameters"
     )
@@ -115,9 +157,13 @@ def _role_option(sub: argparse.ArgumentParser) -> None:
 
 
 def _instance_options(sub: argparse.ArgumentParser, count: bool = True) -> None:
-    sub.add_argument("--instance-type", default="ml.m5.large")
+    sub.add_argument(
+        "--instance-type", default="ml.m5.large", help="SageMaker instance (default: %(default)s)"
+    )
     if count:
-        sub.add_argument("--instance-count", type=int, default=1)
+        sub.add_argument(
+            "--instance-count", type=int, default=1, help="instances (default: %(default)s)"
+        )
 
 
 def _scaling_options(sub: argparse.ArgumentParser) -> None:
@@ -143,7 +189,10 @@ def _scaling_options(sub: argparse.ArgumentParser) -> None:
 
 def _wait_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
-        "--no-wait", dest="wait", action="store_false", help="return once it is created"
+        "--no-wait",
+        dest="wait",
+        action="store_false",
+        help="return once it is created (default: wait until it is ready)",
     )
 
 
@@ -154,7 +203,7 @@ def _assignments_option(sub: argparse.ArgumentParser, option: str, summary: str)
         type=_assignment,
         action=_Assignments,
         default={},
-        help=summary,
+        help=f"{summary}; default: none",
     )
 
 

@@ -168,12 +168,17 @@ def transform(
     output: Path,
     total: int,
 ) -> int:
-    """Post the batches, `concurrency` at a time; write their lines in order; the lines written."""
+    """Post the batches, `concurrency` at a time; write their lines in order; the lines written.
+
+    The lines go to a partial file beside `output`, renamed to it only when every batch answered:
+    a failed transform leaves no output file (nor a half-written one).
+    """
     progress = Progress(total)
     written = 0
+    partial = output.with_name(f".{output.name}.partial")
     pool = ThreadPoolExecutor(parameters.concurrency)
     try:
-        with output.open("wb") as out:
+        with partial.open("wb") as out:
             answers = pool.map(lambda batch: _post(batch, options), batches)
             for batch, lines in zip(batches, answers):
                 for record, line in zip(batch.records, lines):
@@ -181,11 +186,13 @@ def transform(
                     out.write(b"\n")
                 written += len(lines)
                 progress.advance(len(lines))
+        if written != total:
+            raise TransformError(f"{written} output lines for {total} input records")
+        partial.replace(output)
     finally:
         pool.shutdown(cancel_futures=True)
         progress.finish()
-    if written != total:
-        raise TransformError(f"{written} output lines for {total} input records")
+        partial.unlink(missing_ok=True)
     return written
 
 

@@ -22,7 +22,13 @@ if [ -z "$image" ] && [ ! -x "$python" ]; then
 fi
 
 mkdir -p "$test_dir/model"
-if ! ls "$test_dir"/model/*.pickle "$test_dir"/model/*.pkl "$test_dir"/model/*.joblib >/dev/null 2>&1; then
+# A pipeline is there when any one of the patterns handler/model/files.py serves matches a file
+# (ls of all three at once fails when any one matches nothing).
+has_pipeline=
+for file in "$test_dir"/model/*.pickle "$test_dir"/model/*.pkl "$test_dir"/model/*.joblib; do
+  [ -e "$file" ] && has_pipeline=yes
+done
+if [ -z "$has_pipeline" ]; then
   echo "test-dir/model holds no pipeline: fitting the default model there"
   if [ -n "$image" ]; then
     # the image's own embedded model, which its build fitted with the image's runtime

@@ -4,6 +4,7 @@
 #   ./train-local.sh IMAGE      in the container image IMAGE, run by docker, or by podman where
 #                               docker has no engine (CONTAINER_ENGINE overrides)
 #   ./train-local.sh            natively, the same entrypoint.py train the image runs
+# A search resumes from test-dir/checkpoints when an earlier run left them; delete it to start fresh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -11,6 +12,12 @@ image=${1:-}
 test_dir=${TEST_DIR:-$here/test-dir}
 
 mkdir -p "$test_dir/model" "$test_dir/output"
+# A search keeps its best trial in checkpoints/ (SageMaker's spot-interruption contract), so a
+# re-run on the same data goes on from there instead of starting over: say so.
+if [ -n "$(ls -A "$test_dir/checkpoints" 2>/dev/null)" ]; then
+  echo "train-local.sh: resuming from the checkpoints of an earlier run in $test_dir/checkpoints;" \
+    "to start fresh: rm -rf $test_dir/checkpoints" >&2
+fi
 if [ -n "$image" ]; then
   exec "$("$root/tools/image/engine.sh")" run --rm -v "$test_dir:/opt/ml" "$image" train
 fi

@@ -20,8 +20,8 @@ import requests
 
 from handler.model.metadata import METADATA_FILE
 from handler.model.predictions import Predictions
-from handler.model.runtimes import RUNTIMES
 from handler.wire.media_types import CSV
+from pickle_facts.runtimes import RUNTIMES
 from tests.serving import ROOT, running_server
 
 DOCKERFILE = ROOT / "Dockerfile"

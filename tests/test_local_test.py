@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -71,6 +72,37 @@ def test_train_local_then_serve_local(tmp_path):
         [str(LOCAL_TEST / "train-local.sh")], env=environment, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+    assert "resuming" not in result.stderr
     assert "validation:accuracy=" in result.stdout
-    assert (test_dir / "model/model.pickle").is_file()
+    trained = _sha256(test_dir / "model/model.pickle")
     assert (test_dir / "output/data/metrics.json").is_file()
+
+    port = free_port()
+    environment["SAGEMAKER_BIND_TO_PORT"] = str(port)
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(LOCAL_TEST / "serve-local.sh")],
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_healthy(Server(f"http://127.0.0.1:{port}", process, log))
+    finally:
+        assert stop(process) == []
+    assert "fitting the default model" not in log.read_text()
+    assert _sha256(test_dir / "model/model.pickle") == trained
+
+    again = subprocess.run(
+        [str(LOCAL_TEST / "train-local.sh")], env=environment, capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    assert (
+        f"resuming from the checkpoints of an earlier run in {test_dir}/checkpoints; "
+        f"to start fresh: rm -rf {test_dir}/checkpoints"
+    ) in again.stderr
+
+
+def _sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

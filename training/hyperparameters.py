@@ -12,6 +12,7 @@ PROBLEM_TYPES = ("classification", "regression")
 HEADER_CHOICES = ("auto", "true", "false")
 CHOICES = {"mode": MODES, "problem_type": PROBLEM_TYPES, "header": HEADER_CHOICES}
 SAGEMAKER_PREFIXES = ("_", "sagemaker_")
+OPTIONAL_NUMBERS = {"min_score": float}  # None by default, a number when given
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class Hyperparameters:
     header: str = "auto"
     validation_fraction: float = 0.2
     seed: int = 0
+    # The lowest cross-validated score (accuracy; R2 for regression) a search may end with: a
+    # job whose best pipeline scores less fails and writes no model. None: no minimum.
+    min_score: float | None = None
 
     @classmethod
     def parse(cls, raw: Mapping[str, str]) -> Hyperparameters:
@@ -40,7 +44,9 @@ class Hyperparameters:
             )
         values = {}
         for name, text in raw.items():
-            kind = type(getattr(cls, name)) if getattr(cls, name) is not None else str
+            kind = OPTIONAL_NUMBERS.get(name) or (
+                type(getattr(cls, name)) if getattr(cls, name) is not None else str
+            )
             text = text.strip()
             values[name] = _convert(name, text.lower() if name in CHOICES else text, kind)
         parsed = cls(**values)

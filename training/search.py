@@ -60,22 +60,27 @@ def search(
     checkpoints: Path,
 ) -> tuple[Any, float]:
     """The best pipeline found, refitted on all of `features`, and its cross-validated score."""
+    started = time.monotonic()
     job = _job_key(features, target, problem_type)
     best = _resume(checkpoints, job)
+    seconds_before = best.seconds if best else 0.0
     evals_left = budget.max_evals - (best.trials if best else 0)
     seconds_left = budget.max_seconds - (best.seconds if best else 0)
     if best:
         LOGGER.info(
-            "resuming from checkpoint: %d trials done, best %.4f; %d evaluations and %.0f s left",
-            best.trials, best.score, max(evals_left, 0), max(seconds_left, 0),
+            "resuming from checkpoint: %d trials done, best %.4f; %d evaluations and %.0f s left "
+            "(to start afresh, delete %s)",
+            best.trials, best.score, max(evals_left, 0), max(seconds_left, 0), checkpoints,
         )  # fmt: skip
     if evals_left > 0 and seconds_left > 0:
-        planned = autoai_pipeline(types, _estimators(problem_type, target), flavour="lale")
+        planned = autoai_pipeline(
+            types, _estimators(problem_type, target, budget.seed), flavour="lale"
+        )
         tracker = _TrialTracker(problem_type, checkpoints, best, budget, job)
-        failure = _run_hyperopt(
+        failure, trials_run = _run_hyperopt(
             planned, features, target, tracker, evals_left, seconds_left, budget
         )
-        best = tracker.finish()
+        best = tracker.finish(trials_run)
         if best is None and failure:
             raise TrainingError(
                 f"every trial of the search failed ({failure}): check the data, for example a "
@@ -85,7 +90,8 @@ def search(
         raise TrainingError(
             f"the search finished no trial within {budget.max_seconds} s: raise max_seconds"
         )
-    LOGGER.info("best trial: %s, cv score %.4f", _estimator_name(best.pipeline), best.score)
+    seconds = seconds_before + time.monotonic() - started
+    summarise(best, problem_type, baseline_score(target, problem_type), budget, seconds)
     with warnings.catch_warnings(), loggers_kept_enabled():
         warnings.simplefilter("ignore")
         structure = clone(best.pipeline.export_to_sklearn_pipeline())
@@ -93,30 +99,60 @@ def search(
     return fitted, best.score
 
 
-def _run_hyperopt(planned, features, target, tracker, evals, seconds, budget: Budget) -> str | None:
-    """Run lale's search; the reason when no trial succeeded, else None."""
+def baseline_score(target: pd.Series, problem_type: str) -> float:
+    """The cross-validated score of a constant prediction: the most frequent class's share of
+    the rows (accuracy), or the mean's R2, 0."""
+    if problem_type == "regression":
+        return 0.0
+    return float(target.value_counts(normalize=True).iloc[0])
+
+
+def summarise(best: Best, problem_type: str, baseline: float, budget: Budget, seconds: float):
+    """The search's last log line, and a warning when the best is no better than a constant."""
+    metric = "accuracy" if problem_type == "classification" else "r2"
+    LOGGER.info(
+        "search: %d trials in %.0f s (max_evals=%d, max_seconds=%d); best %s cv %s=%.4f; "
+        "baseline (constant prediction) %s=%.4f",
+        best.trials, seconds, budget.max_evals, budget.max_seconds, _estimator_name(best.pipeline),
+        metric, best.score, metric, baseline,
+    )  # fmt: skip
+    if best.score <= baseline:
+        constant = "the most frequent class" if problem_type == "classification" else "the mean"
+        LOGGER.warning(
+            "the best pipeline scores no better than always predicting %s: the data may not "
+            "predict the target, or the search was too short (raise max_evals or max_seconds); "
+            "set min_score to make such a job fail",
+            constant,
+        )
+
+
+def _run_hyperopt(
+    planned, features, target, tracker, evals, seconds, budget: Budget
+) -> tuple[str | None, int | None]:
+    """Run lale's search: the reason when no trial succeeded (else None), and the number of
+    trials Hyperopt ran (None when it failed as a whole), failed ones included."""
     from lale.lib.lale import Hyperopt
 
+    optimizer = Hyperopt(
+        estimator=planned,
+        cv=budget.cv_folds,
+        max_evals=evals,
+        max_opt_time=seconds,
+        scoring=tracker,
+        show_progressbar=False,
+    )
     with warnings.catch_warnings(), loggers_kept_enabled():
         warnings.simplefilter("ignore")
         try:
-            planned.auto_configure(
-                features.values,
-                target.values,
-                optimizer=Hyperopt,
-                cv=budget.cv_folds,
-                max_evals=evals,
-                max_opt_time=seconds,
-                scoring=tracker,
-                show_progressbar=False,
-            )
+            trained = optimizer.fit(features.values, target.values)
         except ValueError as error:  # lale: "none of the trials succeeded"
-            return str(error)
-    return None
+            return str(error), None
+    return None, int((trained.summary()["status"] != "new").sum())
 
 
-def _estimators(problem_type: str, target: pd.Series):
-    """A lale choice of estimators. xgboost needs its class labels to be 0, 1, ..., k-1."""
+def _estimators(problem_type: str, target: pd.Series, seed: int):
+    """A lale choice of estimators, each seeded. xgboost needs its class labels to be 0, 1, ...,
+    k-1."""
     from lale.lib.sklearn import (
         ExtraTreesClassifier,
         ExtraTreesRegressor,
@@ -129,25 +165,27 @@ def _estimators(problem_type: str, target: pd.Series):
     )
     from lale.lib.xgboost import XGBClassifier, XGBRegressor
 
+    # random_state bound to the seed (the search tunes the other hyperparameters): the forests'
+    # and boosting's sampling is then the same on every run with this seed.
     if problem_type == "regression":
         return (
-            Ridge
-            | RandomForestRegressor
-            | ExtraTreesRegressor
-            | GradientBoostingRegressor
-            | XGBRegressor
+            Ridge(random_state=seed)
+            | RandomForestRegressor(random_state=seed)
+            | ExtraTreesRegressor(random_state=seed)
+            | GradientBoostingRegressor(random_state=seed)
+            | XGBRegressor(random_state=seed)
         )
     choice = (
-        LogisticRegression
-        | RandomForestClassifier
-        | ExtraTreesClassifier
-        | GradientBoostingClassifier
+        LogisticRegression(random_state=seed)
+        | RandomForestClassifier(random_state=seed)
+        | ExtraTreesClassifier(random_state=seed)
+        | GradientBoostingClassifier(random_state=seed)
     )
     labels = pd.unique(target).tolist()
     if all(isinstance(label, int) for label in labels) and sorted(labels) == list(
         range(len(labels))
     ):
-        return choice | XGBClassifier
+        return choice | XGBClassifier(random_state=seed)
     LOGGER.info("class labels are not 0..%d: xgboost left out of the search", len(labels) - 1)
     return choice
 
@@ -168,6 +206,7 @@ class _TrialTracker:
         self._budget = budget
         self._best = best
         self._trials = best.trials if best else 0
+        self._trials_before = self._trials
         self._previous_seconds = best.seconds if best else 0.0
         self._started = time.monotonic()
         self._trial_started = self._started
@@ -196,8 +235,21 @@ class _TrialTracker:
             self._close_trial()
         return score
 
-    def finish(self) -> Best | None:
+    def finish(self, trials_run: int | None = None) -> Best | None:
+        """The best trial; `trials_run`, Hyperopt's count for this run, shows the trials that
+        failed before scoring any fold (this scorer never saw them) and counts them."""
         self._abandon_trial()
+        unseen = (trials_run or 0) - (self._trials - self._trials_before)
+        if unseen > 0:
+            for number in range(self._trials + 1, self._trials + unseen + 1):
+                LOGGER.info(
+                    "trial %d/%d: failed before scoring a fold (lale logged its error above)",
+                    number, self._budget.max_evals,
+                )  # fmt: skip
+            self._trials += unseen
+            if self._best is not None:
+                self._best.trials = self._trials
+                _checkpoint(self._checkpoints, self._best, self._job)
         return self._best
 
     def _close_trial(self) -> None:

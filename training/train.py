@@ -210,6 +210,7 @@ def fit_pipeline(
         cv_scores = {"cv_accuracy" if problem_type == "classification" else "cv_r2": cv_score}
         for line in metric_lines("train", cv_scores):
             print(line, flush=True)
+        check_min_score(cv_score, hyperparameters.min_score, problem_type)
     scores = evaluate(
         AutoAIModel(fitted, staging / PICKLE_NAME), validation_features, validation_target, layout
     )
@@ -221,6 +222,17 @@ def fit_pipeline(
         target=target_name,
         metrics={**{f"train:{k}": v for k, v in cv_scores.items()}, **scores},
     )
+
+
+def check_min_score(cv_score: float, min_score: float | None, problem_type: str) -> None:
+    """TrainingError (no model is written) when the search's best scores below `min_score`."""
+    if min_score is not None and cv_score < min_score:
+        metric = "accuracy" if problem_type == "classification" else "R2"
+        raise TrainingError(
+            f"the best pipeline's cross-validated {metric} is {cv_score:.4f}, below "
+            f"min_score={min_score}: no model written; raise max_evals or max_seconds, or check "
+            "that the data predict the target"
+        )
 
 
 def evaluate(

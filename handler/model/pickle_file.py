@@ -2,7 +2,7 @@
 decompressed (what the fingerprint searches and the unpickler loads).
 
 joblib compresses its files whole, with zlib by default, or gzip, bz2 or lzma; the magic bytes say
-which.
+which (`pickle_facts.compression`).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import gzip
 import hashlib
 import io
 import lzma
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from handler.errors import ModelLoadError
+from pickle_facts.compression import UnreadablePickle, read_pickle_bytes
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,13 @@ class PickleFile:
 
 
 def read_pickle_file(path: Path) -> PickleFile:
-    """The file's bytes, read once, and decompressed; ModelLoadError if it cannot be read."""
+    """The file's bytes, read once, and decompressed; ModelLoadError if it cannot be read or is
+    not a pickle (saying what it starts with)."""
     try:
-        with open(path, "rb") as stream:
-            stored = stream.read()
-        return PickleFile(path, stored, decompressed(stored))
-    except (OSError, EOFError, zlib.error, lzma.LZMAError) as error:
-        raise ModelLoadError(f"cannot read {path}: {error}") from None
+        stored, content = read_pickle_bytes(path)
+    except UnreadablePickle as error:
+        raise ModelLoadError(str(error)) from None
+    return PickleFile(path, stored, content)
 
 
 def open_decompressed(path: Path) -> IO[bytes]:
@@ -61,16 +61,3 @@ def open_decompressed(path: Path) -> IO[bytes]:
 
         return BinaryZlibFile(str(path), "rb")
     return path.open("rb")
-
-
-def decompressed(stored: bytes) -> bytes:
-    """The bytes through the decompressor their magic bytes name, or as they are."""
-    if stored.startswith(b"\x1f\x8b"):
-        return gzip.decompress(stored)
-    if stored.startswith(b"BZh"):
-        return bz2.decompress(stored)
-    if stored.startswith((b"\xfd7zXZ", b"\x5d\x00\x00")):
-        return lzma.decompress(stored)
-    if stored[:1] == b"\x78":  # zlib, joblib's default compression
-        return zlib.decompress(stored)
-    return stored

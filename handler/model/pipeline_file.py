@@ -10,11 +10,13 @@ from typing import Any
 
 from handler.errors import ModelLoadError
 from handler.model.files import find_pipeline_file, unpack_archive
-from handler.model.fingerprint import check_runtime, fingerprint_of
+from handler.model.fingerprint import check_runtime
 from handler.model.library_imports import loggers_kept_enabled
 from handler.model.metadata import MetadataError, ModelMetadata, read_metadata
 from handler.model.pickle_file import PickleFile, read_pickle_file
 from handler.model.safe_pickle import RefusedGlobal, load_pipeline
+from pickle_facts.fingerprint import fingerprint_of
+from pickle_facts.metadata_pair import rewrite_hint, stale_sha256
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,8 @@ def _metadata_for(file: PickleFile) -> ModelMetadata | None:
     if metadata.pickle_file != path.name:
         raise ModelLoadError(
             f"the metadata file beside {path.name} describes {metadata.pickle_file}: "
-            "remove the stale metadata file or the pickle it does not describe"
+            f"remove the pickle it does not describe, or {rewrite_hint(path.parent)}"
         )
     if metadata.pickle_sha256 != file.sha256:
-        raise ModelLoadError(f"{path.name} does not match the sha256 recorded in its metadata")
+        raise ModelLoadError(stale_sha256(path))
     return metadata

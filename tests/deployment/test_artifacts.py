@@ -4,11 +4,15 @@ buckets, repositories, the model artifact, uploads and their deletion."""
 from __future__ import annotations
 
 import io
+import json
+import pickle
 import tarfile
+from pathlib import Path
 
 import boto3
 import pytest
 
+from pickle_facts.runtimes import installed_scikit_learn
 from tests.deployment.conftest import BUCKET, s3_keys, s3_object
 from tests.deployment.moto_server import ACCOUNT, REGION
 
@@ -70,6 +74,8 @@ def test_package_to_a_key_names_the_artifact(deploy, bucket, bare_classifier):
         ("model.pickle", None, f"s3://{BUCKET}/m/", "no pipeline file at"),
         ("train.csv", b"a,b\n", f"s3://{BUCKET}/m/", "train.csv is not a pipeline pickle"),
         ("model.pickle", b"x", "/tmp/models/", "expected an S3 URI"),
+        ("model.pickle", b"<!DOCTYPE html><html>", f"s3://{BUCKET}/m/", "a web page"),
+        ("model.pickle", b"name,age\n", f"s3://{BUCKET}/m/", "starts with 'name,age'"),
     ],
 )
 def test_package_refuses_before_uploading(
@@ -81,6 +87,49 @@ def test_package_refuses_before_uploading(
     status, out, err = deploy(f"package {path} {destination}")
     assert (status, out) == (1, "")
     assert message in err and err.count("\n") == 1
+    assert aws.calls() == []
+
+
+def stale_copy(model_dir, tmp_path, pickle_bytes: bytes, **recorded) -> Path:
+    """The model dir's metadata beside `pickle_bytes`, with `recorded` entries replaced."""
+    document = json.loads((model_dir / "autoai-metadata.json").read_text())
+    document.update(recorded)
+    (tmp_path / "autoai-metadata.json").write_text(json.dumps(document))
+    pipeline = tmp_path / "model.pickle"
+    pipeline.write_bytes(pickle_bytes)
+    return pipeline
+
+
+def test_package_refuses_a_pickle_its_metadata_does_not_describe(deploy, aws, classifier, tmp_path):
+    other = pickle.dumps(classifier.pipeline, protocol=2)
+    pipeline = stale_copy(classifier.model_dir, tmp_path, other)
+    status, out, err = deploy(f"package {pipeline} s3://{BUCKET}/m/")
+    assert (status, out) == (1, "")
+    assert "autoai-metadata.json beside model.pickle is stale" in err
+    assert f"`python entrypoint.py describe {tmp_path} --training-data FILE" in err
+    assert err.count("\n") == 1
+    assert aws.calls() == []
+
+
+def test_package_refuses_metadata_of_another_scikit_learn(deploy, aws, classifier, tmp_path):
+    stored = (classifier.model_dir / "model.pickle").read_bytes()
+    libraries = {"scikit-learn": "1.0.2"}
+    pipeline = stale_copy(classifier.model_dir, tmp_path, stored, libraries=libraries)
+    status, _, err = deploy(f"package {pipeline} s3://{BUCKET}/m/")
+    assert status == 1
+    assert "records scikit-learn 1.0.2, the pickle was saved with" in err
+    assert aws.calls() == []
+
+
+def test_package_refuses_a_scikit_learn_no_runtime_uses(deploy, aws, classifier, tmp_path):
+    stored = (classifier.model_dir / "model.pickle").read_bytes()
+    installed = installed_scikit_learn()
+    retired = "0.2" + "3" * (len(installed) - 3)  # same length: the string stays valid
+    pipeline = tmp_path / "model.pickle"
+    pipeline.write_bytes(stored.replace(installed.encode(), retired.encode()))
+    status, _, err = deploy(f"package {pipeline} s3://{BUCKET}/m/")
+    assert status == 1
+    assert f"saved with scikit-learn {retired}, which no AutoAI runtime uses" in err
     assert aws.calls() == []
 
 

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.pipelines import TrainedModel
-from tests.serving import ROOT, running_server
+from tests.serving import ROOT, Server, running_server
 from training.sample_data import TARGET, demand_response_customers
 
 PAYLOAD_MB = 1
@@ -189,3 +189,13 @@ def test_transform_local_refuses_a_count_mismatch(classifier, batch_server, tmp_
     result = transform_local(source, server=batch_server)
     assert result.returncode == 1
     assert "records 1-6: 5 output lines for 6 records" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["with-header.csv"]  # no output left
+
+
+def test_transform_local_without_a_server_writes_no_output(tmp_path):
+    source = tmp_path / "rows.csv"
+    source.write_text("a,1\n")
+    result = transform_local(source, server=Server("http://127.0.0.1:1", None, tmp_path / "none"))
+    assert result.returncode == 1
+    assert "no server at http://127.0.0.1:1" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from handler.model.runtimes import running_runtime
 from handler.wire.media_types import CSV
+from pickle_facts.runtimes import running_runtime
 from tests.serving import ROOT, free_port, running_server, serve_process
 
 EMBEDDED_RUNTIME = "25.1"

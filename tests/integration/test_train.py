@@ -10,12 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from handler.model.metadata import METADATA_FILE
-from handler.model.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
 from handler.wire.media_types import CSV, JSON
+from pickle_facts.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
 from tests.serving import ROOT, running_server
 from training.sample_data import TARGET
 
@@ -100,6 +101,42 @@ def test_search_on_csv_alone_gives_a_model_serve_scores(tmp_path):
     assert len(values) == 10 and {v[0] for v in values} <= {"No", "Yes"}
 
 
+TRIAL_LINE = re.compile(r"^.*trial (\d+)/(\d+): (.*)$", re.M)
+
+
+def test_max_evals_trials_run_and_the_same_seed_repeats_them_score_for_score(tmp_path):
+    runs = []
+    for run in ("first", "second"):
+        base_dir = tmp_path / run
+        sample_rows(600).to_csv(channel(base_dir) / "customers.csv", index=False)
+        result = run_train(base_dir, target=TARGET, max_evals="10", max_seconds="600", seed="5")
+        assert result.returncode == 0, result.stderr
+        trials = TRIAL_LINE.findall(result.stdout)
+        assert [int(number) for number, _, _ in trials] == list(range(1, 11))
+        runs.append([re.sub(r" in [0-9.]+ s$", "", line) for _, _, line in trials])
+        summary = re.search(
+            r"search: 10 trials in \d+ s \(max_evals=10, max_seconds=600\); best \w+ cv "
+            r"accuracy=([0-9.]+); baseline \(constant prediction\) accuracy=([0-9.]+)$",
+            result.stdout,
+            re.M,
+        )
+        assert summary, result.stdout
+        share = pd.read_csv(SAMPLE_CSV).head(600)[TARGET].value_counts(normalize=True).max()
+        assert float(summary.group(2)) == pytest.approx(share, abs=0.05)  # of the fitted rows
+    assert runs[0] == runs[1]
+
+
+def test_a_search_no_better_than_a_constant_warns_and_min_score_fails_it(tmp_path):
+    rows = sample_rows(300)
+    rng = np.random.default_rng(1)
+    rows[TARGET] = np.where(rng.random(len(rows)) < 0.9, "No", "Yes")  # no signal, one class rare
+    rows.to_csv(channel(tmp_path) / "customers.csv", index=False)
+    with_earlier_model(tmp_path)
+    result = run_train(tmp_path, target=TARGET, max_evals="2", min_score="0.99")
+    assert "no better than always predicting the most frequent class" in result.stdout
+    assert_failed(result, tmp_path, "below min_score=0.99: no model written")
+
+
 def test_the_search_stops_at_max_seconds_and_resumes_from_its_checkpoint(tmp_path):
     sample_rows(300).to_csv(channel(tmp_path) / "customers.csv", index=False)
     first = run_train(tmp_path, target=TARGET, max_evals="50", max_seconds="2")
@@ -111,6 +148,7 @@ def test_the_search_stops_at_max_seconds_and_resumes_from_its_checkpoint(tmp_pat
     second = run_train(tmp_path, target=TARGET, max_evals=str(trials + 1), max_seconds="600")
     assert second.returncode == 0, second.stderr
     assert f"resuming from checkpoint: {trials} trials done" in second.stdout
+    assert f"(to start afresh, delete {tmp_path / 'checkpoints'})" in second.stdout
     assert re.findall(r"trial (\d+)/", second.stdout) == [str(trials + 1)]
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from handler.model.runtimes import RUNTIMES, Runtime
 from handler.wire.media_types import CSV
+from pickle_facts.runtimes import RUNTIMES, Runtime
 from tests.serving import ROOT, running_server
 
 

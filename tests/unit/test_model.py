@@ -2,6 +2,7 @@ import pickle
 import subprocess
 import sys
 import tarfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -10,10 +11,10 @@ import pytest
 from handler.errors import ModelLoadError
 from handler.model.autoai_model import AutoAIModel
 from handler.model.metadata import METADATA_FILE
-from handler.model.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
 from handler.process.model_check import load_and_score
 from handler.wire.decoding import decode
 from handler.wire.media_types import CSV
+from pickle_facts.runtimes import RUNTIMES, installed_scikit_learn, running_runtime
 
 
 def holdout_csv(trained) -> bytes:
@@ -75,8 +76,12 @@ def test_a_pipeline_that_cannot_score_missing_values_still_loads(tmp_path, caplo
 def test_stale_metadata_for_another_pickle_is_refused(classifier, bare_classifier, tmp_path):
     (tmp_path / "other.pickle").write_bytes(pickle.dumps(bare_classifier.pipeline))
     (tmp_path / METADATA_FILE).write_bytes((classifier.model_dir / METADATA_FILE).read_bytes())
-    with pytest.raises(ModelLoadError, match="describes model.pickle: remove the stale metadata"):
+    with pytest.raises(ModelLoadError) as raised:
         AutoAIModel.load(tmp_path)
+    assert "describes model.pickle: remove the pickle it does not describe, or rewrite" in str(
+        raised.value
+    )
+    assert f"`python entrypoint.py describe {tmp_path} --training-data FILE" in str(raised.value)
 
 
 def test_a_pickle_from_another_runtime_is_refused_naming_it(classifier, tmp_path):
@@ -114,6 +119,32 @@ def test_model_tar_gz_is_unpacked_first(bare_classifier, tmp_path):
     assert AutoAIModel.load(model_dir).source == model_dir / "auto-ai-pipeline.pickle"
 
 
+@pytest.mark.parametrize("name", ["model.tar.gz", "wml_model.tar.gz", "pipeline.tgz"])
+def test_any_tar_archive_is_unpacked_first(name, bare_classifier, tmp_path):
+    source = tmp_path / "source.pickle"
+    source.write_bytes(pickle.dumps(bare_classifier.pipeline))
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    with tarfile.open(model_dir / name, "w:gz") as archive:
+        archive.add(source, arcname="auto-ai-pipeline.pickle")
+    assert AutoAIModel.load(model_dir).source == model_dir / "auto-ai-pipeline.pickle"
+
+
+def test_a_zip_download_is_unpacked_first(bare_classifier, tmp_path):
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    with zipfile.ZipFile(model_dir / "Pipeline 4 - download.zip", "w") as archive:
+        archive.writestr("model.pickle", pickle.dumps(bare_classifier.pipeline))
+    assert AutoAIModel.load(model_dir).source == model_dir / "model.pickle"
+
+
+def test_an_archive_without_a_pipeline_is_named(tmp_path):
+    with zipfile.ZipFile(tmp_path / "download.zip", "w") as archive:
+        archive.writestr("notes.txt", "hi")
+    with pytest.raises(ModelLoadError, match=r"unpacked, put none .*found download\.zip, notes"):
+        AutoAIModel.load(tmp_path)
+
+
 @pytest.mark.parametrize(
     ("files", "message"),
     [
@@ -123,9 +154,14 @@ def test_model_tar_gz_is_unpacked_first(bare_classifier, tmp_path):
         ),
         ({"notes.txt": b"hi"}, "found notes.txt"),
         ({"a.pickle": b"x", "b.pkl": b"y"}, r"several pipelines in .* \(a\.pickle, b\.pkl\)"),
-        ({"model.pickle": b"not a pickle"}, r"cannot load .*model\.pickle: KeyError"),
+        (
+            {"model.pickle": b"not a pickle"},
+            r"model\.pickle is not a pickle: it starts with 'not a",
+        ),
+        ({"model.pickle": b"<html><body>Sign in"}, r"model\.pickle is not a pickle: .* a web page"),
         ({"model.pickle": pickle.dumps({"a": 1})}, "holds a dict, not a pipeline"),
         ({"model.tar.gz": b"not gzip"}, "cannot unpack"),
+        ({"model.zip": b"not zip"}, "cannot unpack .*model.zip"),
     ],
 )
 def test_unusable_model_dirs_are_named_clearly(files, message, tmp_path):
@@ -144,8 +180,14 @@ def test_a_pickle_not_matching_its_recorded_sha256_is_refused(classifier, tmp_pa
     for path in classifier.model_dir.iterdir():
         (tmp_path / path.name).write_bytes(path.read_bytes())
     (tmp_path / "model.pickle").write_bytes(pickle.dumps(classifier.pipeline, protocol=2))
-    with pytest.raises(ModelLoadError, match="does not match the sha256"):
+    with pytest.raises(ModelLoadError) as raised:
         AutoAIModel.load(tmp_path)
+    assert str(raised.value) == (
+        "autoai-metadata.json beside model.pickle is stale: it records the sha256 of another "
+        "pickle (one saved before this one); rewrite the metadata with `python entrypoint.py "
+        f"describe {tmp_path} --training-data FILE [--target COLUMN]` (in the runtime's venv), "
+        "or delete autoai-metadata.json"
+    )
 
 
 def test_unreadable_metadata_is_named(bare_classifier, tmp_path):

@@ -14,8 +14,8 @@ import pytest
 import sklearn
 
 from handler.model.autoai_model import AutoAIModel
-from handler.model.fingerprint import read_fingerprint
 from handler.model.safe_pickle import RefusedGlobal, load_pipeline
+from pickle_facts.fingerprint import read_fingerprint
 from tests.pickled_kinds import KINDS, round_trip
 from tests.serving import ROOT
 
