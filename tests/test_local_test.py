@@ -7,10 +7,22 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 from tests.serving import ROOT, Server, free_port, stop, wait_until_healthy
 
 LOCAL_TEST = ROOT / "local-test"
+
+
+def serve_local(environment: dict[str, str], log: Path) -> subprocess.Popen:
+    """`local-test/serve-local.sh` started with `environment`, its output in `log`."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [str(LOCAL_TEST / "serve-local.sh")],
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def test_serve_local_then_predict(tmp_path):
@@ -22,13 +34,7 @@ def test_serve_local_then_predict(tmp_path):
     environment = dict(os.environ, TEST_DIR=str(test_dir), SAGEMAKER_BIND_TO_PORT=str(port))
     environment["PYTHON"] = os.sys.executable
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(LOCAL_TEST / "serve-local.sh")],
-            env=environment,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = serve_local(environment, log)
     try:
         wait_until_healthy(Server(f"http://127.0.0.1:{port}", process, log))
         result = subprocess.run(
@@ -80,13 +86,7 @@ def test_train_local_then_serve_local(tmp_path):
     port = free_port()
     environment["SAGEMAKER_BIND_TO_PORT"] = str(port)
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(LOCAL_TEST / "serve-local.sh")],
-            env=environment,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = serve_local(environment, log)
     try:
         wait_until_healthy(Server(f"http://127.0.0.1:{port}", process, log))
     finally:
