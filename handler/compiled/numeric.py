@@ -51,7 +51,8 @@ class NumericColumns:
         missing = np.isnan(numbers)
         if missing.any():
             numbers = np.where(missing, self.fill, numbers)
-        narrowed = numbers.astype(np.float32)
+        with np.errstate(over="ignore"):
+            narrowed = numbers.astype(np.float32)
         if np.isinf(narrowed).any():  # beyond float32: the estimator refuses it
             return None
         return narrowed

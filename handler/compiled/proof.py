@@ -79,10 +79,10 @@ def first_difference(
     differing = np.argwhere(compiled.view(np.uint32) != expected.view(np.uint32))
     if len(differing):
         row, feature = differing[0]
+        column = scorer.plan.sources[feature]
         return (
-            f"{_where(taken[row], labels)} gives feature {feature} (from "
-            f"{labels[scorer.plan.sources[feature]]}) {compiled[row, feature]!r}, the pipeline "
-            f"{expected[row, feature]!r}"
+            f"{labels[column]} = {taken[row].values[column]!r} gives feature {feature} "
+            f"{compiled[row, feature]!r}, the pipeline {expected[row, feature]!r}"
         )
     ours, theirs = scoring.from_features(values, compiled), scoring.by_pipeline(values)
     for row in range(len(taken)):

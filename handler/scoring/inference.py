@@ -31,7 +31,9 @@ class AutoAIInferenceHandler(DefaultInferenceHandler):
         self._fields: tuple[str, ...] = ()
 
     def default_model_fn(self, model_dir: str) -> AutoAIModel:
-        model = AutoAIModel.load(Path(model_dir), self._settings.allow_any_pickle)
+        model = AutoAIModel.load(
+            Path(model_dir), self._settings.allow_any_pickle, scorer=self._settings.scorer
+        )
         self._schema = model.schema
         self._fields = model.output_fields(self._settings.output_fields)
         return model
