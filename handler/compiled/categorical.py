@@ -84,7 +84,36 @@ class CategoricalColumn:
     values: tuple[Any, ...] = ()  # a non-hashed column's values with codes (for the proof)
     known: frozenset[Any] = frozenset()  # a non-hashed column's known values
     unknown_by_type: dict[type, float] = field(default_factory=dict)
-    cache: dict[str, float] = field(default_factory=dict)
+    cache: dict[str, float] = field(default_factory=dict)  # text values' codes
+    boolean_codes: dict[bool, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.hashed:
+            for value, kind in ((True, bool), (False, bool)):
+                code = self.codes.get((kind, value))
+                if code is not None:
+                    self.boolean_codes[value] = code
+            for (kind, value), code in self.codes.items():
+                if kind is str:
+                    self.cache[value] = code
+        else:
+            for value in (True, False):
+                self.boolean_codes[value] = self.code(value)
+
+    def codes_of(self, cells: Sequence[Any]) -> list[float] | None:
+        """The codes of a column of cells, or None when one has none. Text and booleans are
+        looked up by value first (a text key never equals a value of another type, and only
+        booleans are looked up among booleans); the rest by `code`."""
+        texts, booleans = self.cache.get, self.boolean_codes.get
+        found = [
+            texts(v) if kind is str else booleans(v) if kind is bool else None
+            for v, kind in zip(cells, map(type, cells))
+        ]
+        if None in found:
+            found = [self.code(v) if f is None else f for f, v in zip(found, cells)]
+            if None in found:
+                return None
+        return found
 
     def code(self, value: Any) -> float | None:
         """The chain's output for `value`, or None when this column has no code for it."""
@@ -94,10 +123,6 @@ class CategoricalColumn:
             if found is None and self._unknown(value):
                 return self.unknown_by_type.get(type(value))
             return found
-        if type(value) is str:
-            cached = self.cache.get(value)
-            if cached is not None:
-                return cached
         digest = hashed_value(value)
         if digest is None:
             return None
@@ -212,6 +237,8 @@ def _codes(
 ) -> list[list[tuple[Any, float]]]:
     """Each column's code per candidate, from the pipeline's own steps.
 
+    Codes are kept as Python floats: float32 values, exactly, and quicker to gather.
+
     Hashed columns' candidates are already what `CompressStrings` makes: they go in rows of their
     own, all hashed columns side by side. Each other candidate is one row of raw values that
     `CompressStrings` itself transforms, the other columns held at a value that scores.
@@ -245,10 +272,10 @@ def _codes(
     for j in (j for j in range(width) if hashed[j]):
         for row, value in enumerate(candidates[j]):
             if outputs[row] is not None:
-                codes[j].append((value, outputs[row][j]))
+                codes[j].append((value, float(outputs[row][j])))
     for (j, value), output in zip(owners, outputs[hashed_rows:]):
         if output is not None:
-            codes[j].append((value, output[j]))
+            codes[j].append((value, float(output[j])))
     return codes
 
 
@@ -257,8 +284,8 @@ def encoded(columns: Sequence[CategoricalColumn], values: np.ndarray) -> np.ndar
     None when some cell has no code."""
     out = np.empty((len(values), len(columns)), dtype=np.float32)
     for j, column in enumerate(columns):
-        codes = [column.code(v) for v in values[:, j]]
-        if None in codes:
+        codes = column.codes_of(values[:, j])
+        if codes is None:
             return None
         out[:, j] = codes
     return out

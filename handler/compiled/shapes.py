@@ -4,7 +4,8 @@ From the raw input, `NumpyColumnSelector`s pick columns, each categorical or num
 a block of features, `FeatureUnion` concatenates blocks, `NumpyPermuteArray` reorders them, and
 the last step is the estimator, called as the pipeline calls it. All of it is resolved once, into
 which input columns each block reads and where each feature lands. Any other step, anywhere, and
-the whole pipeline is declined (`Declined`): it is never half compiled.
+the whole pipeline is declined (`Declined`): it is never half compiled. A lale pipeline is read
+through lale's own `export_to_sklearn_pipeline` (the proof still compares with lale's pipeline).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from handler.compiled.declined import Declined
 from handler.compiled.numeric import CHAIN as NUMERIC_CHAIN
 from handler.compiled.numeric import NumericColumns, numeric_columns
 from handler.compiled.steps import params, require, step_name
+from handler.model.pickle_schema import is_lale
 
 CHAINS = {CATEGORICAL_CHAIN[0]: CATEGORICAL_CHAIN, NUMERIC_CHAIN[0]: NUMERIC_CHAIN}
 
@@ -60,7 +62,12 @@ class _Features:
 
 
 def plan_of(preprocessing: Any, width: int) -> Plan:
-    """The plan of a fitted scikit-learn pipeline's preprocessing over `width` input columns."""
+    """The plan of a fitted pipeline's preprocessing over `width` input columns."""
+    if is_lale(preprocessing):
+        try:
+            preprocessing = preprocessing.export_to_sklearn_pipeline()
+        except Exception as error:  # noqa: BLE001 - lale raises what its operators raise
+            raise Declined(f"lale cannot export it to scikit-learn ({error})") from None
     require(_is_pipeline(preprocessing), f"{step_name(preprocessing)} is not a Pipeline")
     blocks: list[Block] = []
     state = _walk(preprocessing, _Raw(list(range(width))), blocks)

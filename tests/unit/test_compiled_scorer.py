@@ -76,12 +76,12 @@ def test_a_step_it_was_not_taught_leaves_the_whole_pipeline_to_serve(tmp_path, c
         AutoAIModel.load(trained.model_dir, allow_any_pickle=True, scorer="compiled")
 
 
-def test_a_lale_pipeline_is_declined_by_itself(lale_classifier, caplog):
-    with caplog.at_level(logging.INFO, logger=SELECTION_LOGGER):
-        model = AutoAIModel.load(lale_classifier.model_dir)
-    assert model.compiled is None
-    assert "scored by the pipeline (the compiled scorer does not take it" in caplog.text
-    assert model.predict(lale_classifier.holdout).probabilities == lale_classifier.expected_proba()
+def test_a_lale_pipeline_is_served_compiled(lale_classifier):
+    model = AutoAIModel.load(lale_classifier.model_dir, scorer="compiled")
+    assert model.compiled.features(lale_classifier.holdout.to_numpy(dtype=object)) is not None
+    predictions = model.predict(lale_classifier.holdout)
+    assert predictions.probabilities == lale_classifier.expected_proba()
+    assert predictions.labels == lale_classifier.expected_labels()
 
 
 def test_the_proof_names_the_first_column_where_compiled_and_pipeline_differ(tmp_path):
