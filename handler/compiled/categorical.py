@@ -48,7 +48,7 @@ SPELLINGS = (
 )  # fmt: skip
 HASHABLE_TYPES = (str, int, float, type(None), np.bool_, np.number)
 UNKNOWN_TYPES = (int, float, str)  # the types whose unknown values a non-hashed column codes
-CACHE_LIMIT = 50_000  # cached text values per hashed column (ID-like columns never repeat)
+CACHE_LIMIT = 4096  # cached text values per hashed column (ID-like columns never repeat)
 
 
 def hashed_value(value: Any) -> int | None:
