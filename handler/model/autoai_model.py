@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from handler.compiled.labels import labels_by_argmax, labels_from
 from handler.compiled.proof import Scoring
 from handler.compiled.scorer import CompiledScorer
 from handler.compiled.selection import chosen_scorer
@@ -48,6 +49,7 @@ class AutoAIModel:
         self.schema = schema_for(pipeline, source.parent, metadata)
         self.takes_named_columns = takes_named_columns(pipeline)
         self.compiled: CompiledScorer | None = None
+        self._argmax_labels = self.has_probabilities and labels_by_argmax(self._estimator)
 
     @classmethod
     def load(
@@ -103,7 +105,7 @@ class AutoAIModel:
         scoring = Scoring(
             preprocessed=self._preprocess.transform if self._preprocess else (lambda v: v),
             by_pipeline=self._by_pipeline,
-            from_features=self._from_features,
+            from_features=lambda values, features: self._from_features(values, features, True),
         )
         labels = [self.schema.column_label(i) for i in range(self.schema.width or 0)]
         return chosen_scorer(
@@ -153,7 +155,7 @@ class AutoAIModel:
         features = self.compiled.features(values) if self.compiled is not None else None
         if features is None:
             return self._by_pipeline(values)
-        return self._from_features(values, features)
+        return self._from_features(values, features, compiled=True)
 
     def _by_pipeline(self, values: Any) -> Predictions:
         with warnings.catch_warnings():
@@ -163,14 +165,18 @@ class AutoAIModel:
             features = self._preprocess.transform(values) if self._preprocess else values
             return self._from_features(values, features)
 
-    def _from_features(self, values: Any, features: Any) -> Predictions:
-        """The estimator's answer on the preprocessed `features` of `values`."""
+    def _from_features(self, values: Any, features: Any, compiled: bool = False) -> Predictions:
+        """The estimator's answer on the preprocessed `features` of `values`. The compiled
+        scorer takes labels from the probabilities where `handler.compiled.labels` allows."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if not self.has_probabilities:
                 return Predictions(labels=np.asarray(self._estimator.predict(features)).tolist())
             probabilities = np.asarray(self._estimator.predict_proba(features))
-            labels = np.asarray(self._estimator.predict(features))
+            if compiled and self._argmax_labels:
+                labels = labels_from(self._estimator, probabilities, features)
+            else:
+                labels = np.asarray(self._estimator.predict(features))
         return Predictions(
             labels=labels.tolist(), probabilities=probabilities.tolist(), classes=self.classes
         )
