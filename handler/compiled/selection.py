@@ -45,6 +45,9 @@ def chosen_scorer(
             scorer, rows = _proved(preprocessing, width, scoring, sample_row, labels)
     except Declined as reason:
         return _declined(name, setting, f"the compiled scorer does not take it: {reason}")
+    except Exception as error:  # noqa: BLE001 - a pipeline it misreads must still serve
+        problem = f"{type(error).__name__}: {error}"
+        return _declined(name, setting, f"the compiled scorer could not read it ({problem})")
     LOGGER.info(
         "model %s: scored by the compiled scorer (%s; identical to the pipeline on %d proof "
         "rows, compiled and proved in %.0f ms)",

@@ -1,9 +1,9 @@
 """Which pipelines compile: a walk over a fitted scikit-learn pipeline that plans its features.
 
-From the raw input, `NumpyColumnSelector`s pick columns, each categorical or numeric chain becomes
-a block of features, `FeatureUnion` concatenates blocks, `NumpyPermuteArray` reorders them, and
-the last step is the estimator, called as the pipeline calls it. All of it is resolved once, into
-which input columns each block reads and where each feature lands. Any other step, anywhere, and
+From the raw input, `NumpyColumnSelector`s pick columns (no-op steps pass them on), each
+categorical or numeric chain becomes a block of features, `FeatureUnion` concatenates blocks,
+`NumpyPermuteArray` reorders them, and the last step is the estimator. All of it is resolved
+once, into which input columns each block reads and where each feature lands. Any other step, anywhere, and
 the whole pipeline is declined (`Declined`): it is never half compiled. A lale pipeline is read
 through lale's own `export_to_sklearn_pipeline` (the proof still compares with lale's pipeline).
 """
@@ -24,6 +24,7 @@ from handler.compiled.steps import params, require, step_name
 from handler.model.pickle_schema import is_lale
 
 CHAINS = {CATEGORICAL_CHAIN[0]: CATEGORICAL_CHAIN, NUMERIC_CHAIN[0]: NUMERIC_CHAIN}
+PASS_THROUGH = ("TNoOp", "NoOp")  # steps that pass their input on unchanged
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ def _walk(step: Any, state: _Raw | _Features, blocks: list[Block]) -> _Raw | _Fe
     if _is_pipeline(step):
         return _walk_pipeline([inner for _name, inner in step.steps], state, blocks)
     name = step_name(step)
+    if name in PASS_THROUGH:
+        return state
     if name == "FeatureUnion":
         return _walk_union(step, state, blocks)
     if name == "NumpyColumnSelector":

@@ -117,3 +117,14 @@ def test_a_value_it_does_not_compile_is_scored_by_the_pipeline(classifier):
             model.predict(frame)
     else:
         assert model.predict(frame).labels == expected[0]
+
+
+def test_a_lale_no_op_in_front_of_xgboost_is_served_compiled(tmp_path):
+    from tests.pipeline_kinds import train_kind
+
+    trained = train_kind(tmp_path, "lale-no-op-xgboost")
+    model = AutoAIModel.load(trained.model_dir, names_required=False, scorer="compiled")
+    assert model.compiled.features(trained.holdout.to_numpy(dtype=object)) is not None
+    predictions = model.predict(trained.holdout)
+    assert predictions.labels == trained.expected_labels()
+    assert np.array_equal(bits(predictions.probabilities), bits(trained.expected_proba()))
