@@ -3,9 +3,10 @@
 From the raw input, `NumpyColumnSelector`s pick columns (no-op steps pass them on), each
 categorical or numeric chain becomes a block of features, `FeatureUnion` concatenates blocks,
 `NumpyPermuteArray` reorders them, and the last step is the estimator. All of it is resolved
-once, into which input columns each block reads and where each feature lands. Any other step, anywhere, and
-the whole pipeline is declined (`Declined`): it is never half compiled. A lale pipeline is read
-through lale's own `export_to_sklearn_pipeline` (the proof still compares with lale's pipeline).
+once, into which input columns each block reads and where each feature lands. Any other step,
+anywhere, and the whole pipeline is declined (`Declined`): it is never half compiled. A lale
+pipeline is read through lale's own `export_to_sklearn_pipeline` (the proof still compares with
+lale's pipeline).
 """
 
 from __future__ import annotations
