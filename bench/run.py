@@ -1,8 +1,10 @@
 """`make bench`: this server side by side with the in-process limit and the seed's design.
 
 In one run, on the default model and the same payloads: (1) the in-process limit, our decode,
-predict and encode in one Python process; (2) this server (`entrypoint.py serve`, workers = CPU
-count); (3) the reference, flask behind gunicorn sync workers (CPU count), as the seed served.
+predict and encode in one Python process, with the pipeline scoring and with the compiled scorer
+(docs/compiled-scoring.md); (2) this server (`entrypoint.py serve`, workers = CPU count, the
+compiled scorer serving); (3) the reference, flask behind gunicorn sync workers (CPU count), as
+the seed served.
 Each server is started, timed to its first healthy `/ping`, checked for correct answers, loaded
 by wrk on 127.0.0.1 (each load stops by itself after `--seconds`), measured for resident memory
 and stopped by PID. Prints a Markdown table and writes it to `bench/results/`.
@@ -37,6 +39,8 @@ from training.sample_data import TARGET, demand_response_customers
 ROOT = Path(__file__).resolve().parent.parent
 
 LOADS = (("1-row CSV", 1, (1, 16, 64)), ("1000-row CSV", 1000, (1, 4)))
+CALL_ROWS = (1, 16, 1000)  # rows per call of the in-process comparison of the two scorers
+IN_PROCESS = ("in-process, pipeline", "in-process, compiled")
 WRK_SCRIPT_NAME = "post.lua"
 WRK_SCRIPT = """
 local file = io.open(os.getenv("BENCH_BODY"), "rb")
@@ -72,11 +76,19 @@ def main(argv: list[str]) -> int:
     workers = usable_cpus()
     with tempfile.TemporaryDirectory(prefix="autoai-bench-") as scratch:
         work = Path(scratch)
-        model = AutoAIModel.load(ROOT / "model")
+        model = AutoAIModel.load(ROOT / "model", scorer="pipeline")
+        compiled = AutoAIModel.load(ROOT / "model", scorer="compiled")
         payloads = _payloads(model, work)  # also written to work/<rows>.csv, for wrk
         (work / WRK_SCRIPT_NAME).write_text(WRK_SCRIPT)
         expected = {rows: _in_process_body(model, body) for rows, body in payloads.items()}
-        results = {"in-process": _in_process(model, payloads, options.seconds)}
+        for rows, body in payloads.items():
+            if _in_process_body(compiled, body) != expected[rows]:
+                raise SystemExit(f"the compiled scorer answered {rows} rows differently")
+        calls = _scorer_calls(model, compiled, payloads[1000], options.seconds)
+        results = {
+            IN_PROCESS[0]: _in_process(model, payloads, options.seconds),
+            IN_PROCESS[1]: _in_process(compiled, payloads, options.seconds),
+        }
         memory = {}
         cold = {}
         for name, start in (("this server", _start_ours), ("flask + gunicorn", _start_reference)):
@@ -93,7 +105,13 @@ def main(argv: list[str]) -> int:
                 memory[name] = _memory_mb(server.process.pid)
             finally:
                 _stop(server.process)
-    table = _table(results, memory, cold, workers, options.seconds)
+    table = "\n".join(
+        [
+            _table(results, memory, cold, workers, options.seconds),
+            _calls_table(calls),
+            _targets(results, memory, calls),
+        ]
+    )
     print(table)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(table)
@@ -155,6 +173,35 @@ def _in_process(model: AutoAIModel, payloads: dict[int, bytes], seconds: int) ->
     return figures
 
 
+def _scorer_calls(
+    pipeline: AutoAIModel, compiled: AutoAIModel, thousand: bytes, seconds: int
+) -> dict[int, tuple[float, float]]:
+    """Median ms of one `predict` call on 1, 16 and 1000 decoded rows, pipeline and compiled:
+    the scorers alone, without decoding and encoding."""
+    frame = decode(thousand, CSV, pipeline.schema).frame
+    medians = {}
+    for rows in CALL_ROWS:
+        part = frame.iloc[:rows]
+        medians[rows] = tuple(
+            _median_ms(lambda m=model, p=part: m.predict(p), seconds / 3)
+            for model in (pipeline, compiled)
+        )
+    return medians
+
+
+def _median_ms(call, seconds: float) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        call()
+        times = []
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline or len(times) < 3:
+            started = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - started)
+    return 1000 * sorted(times)[len(times) // 2]
+
+
 def _start_ours(workers: int, work: Path) -> Server:
     port = free_port()
     environment = dict(
@@ -171,7 +218,9 @@ def _start_ours(workers: int, work: Path) -> Server:
 def _start_reference(workers: int, work: Path) -> Server:
     port = free_port()
     environment = dict(os.environ, MODEL_PATH=str(ROOT / "model" / "model.pickle"))
-    environment["PYTHONPATH"] = str(ROOT)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+    )
     command = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
         "--timeout", "60", "--log-level", "warning", "--bind", f"127.0.0.1:{port}",
@@ -289,6 +338,8 @@ def _stop(process: subprocess.Popen) -> None:
 
 def _table(results: dict, memory: dict, cold: dict, workers: int, seconds: int) -> str:
     names = list(results)
+    servers = [name for name in names if name not in IN_PROCESS]
+    not_applicable = " | ".join("n/a" for name in names if name in IN_PROCESS)
     lines = [
         f"Default model, {workers} workers per server, {os.cpu_count()} CPUs, wrk on 127.0.0.1, "
         f"{seconds} s per load ({time.strftime('%Y-%m-%d')}).",
@@ -307,14 +358,59 @@ def _table(results: dict, memory: dict, cold: dict, workers: int, seconds: int) 
                 )
             lines.append(f"| {label} | {concurrency} | " + " | ".join(cells) + " |")
     lines.append(
-        "| cold start: launch to healthy `/ping`, to first scored request | | n/a | "
-        + " | ".join(f"{cold[name][0]:.2f} s, {cold[name][1]:.2f} s" for name in names[1:])
+        f"| cold start: launch to healthy `/ping`, to first scored request | | {not_applicable} | "
+        + " | ".join(f"{cold[name][0]:.2f} s, {cold[name][1]:.2f} s" for name in servers)
         + " |"
     )
     lines.append(
-        "| memory after the loads (RSS; PSS) | | n/a | "
-        + " | ".join(f"{memory[n][0]:.0f} MB; {memory[n][1]:.0f} MB" for n in names[1:])
+        f"| memory after the loads (RSS; PSS) | | {not_applicable} | "
+        + " | ".join(f"{memory[n][0]:.0f} MB; {memory[n][1]:.0f} MB" for n in servers)
         + " |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _calls_table(calls: dict[int, tuple[float, float]]) -> str:
+    lines = [
+        "In process, one `predict` call on decoded rows (median):",
+        "",
+        "| Rows | pipeline | compiled | compiled is faster by |",
+        "|---|---|---|---|",
+    ]
+    for rows, (pipeline, compiled) in calls.items():
+        lines.append(
+            f"| {rows} | {pipeline:.2f} ms | {compiled:.2f} ms | {pipeline / compiled:.1f}x |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _targets(results: dict, memory: dict, calls: dict[int, tuple[float, float]]) -> str:
+    """The issue's targets, as ratios from this run: met or missed."""
+    ours, reference = results["this server"], results["flask + gunicorn"]
+    one, sixteen = ours[(1, 16)], reference[(1, 16)]
+    alone, alone_reference = ours[(1, 1)], reference[(1, 1)]
+    large, large_reference = ours[(1000, 4)], reference[(1000, 4)]
+    checks = [
+        ("in process, 1 row: compiled at least 30x faster", calls[1][0] / calls[1][1], 30),
+        ("in process, 1000 rows: compiled at least 10x faster",
+         calls[1000][0] / calls[1000][1], 10),
+        ("server, 1 row at concurrency 16: at least 25x the reference's requests/s",
+         one.requests_per_second / sixteen.requests_per_second, 25),
+        ("server, 1000 rows at concurrency 4: at least 5x the reference's rows/s",
+         large.rows_per_second / large_reference.rows_per_second, 5),
+        ("server, 1 row at concurrency 1: the reference's p50 at least 10x ours",
+         alone_reference.p50_ms / alone.p50_ms, 10),
+    ]  # fmt: skip
+    lines = ["Targets (ratios from this run):", ""]
+    for text, ratio, target in checks:
+        lines.append(f"- {text}: {ratio:.1f}x, {'met' if ratio >= target else 'missed'}")
+    lines.append(
+        f"- server, 1 row at concurrency 16: p99 {one.p99_ms:.1f} ms against the reference's "
+        f"{sixteen.p99_ms:.1f} ms, {'met' if one.p99_ms < sixteen.p99_ms else 'missed'}"
+    )
+    lines.append(
+        f"- memory: this server's RSS {memory['this server'][0]:.0f} MB (before compiled "
+        "scoring: 606 MB in the README's run)"
     )
     return "\n".join(lines) + "\n"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pipelines import TrainedModel, train
+from tests.pipelines import COMPILED_SHAPES, TrainedModel, train, train_shape
 
 # The image tests need a built image: `make image-test` runs them, `make test` leaves them out.
 collect_ignore = ["image"]
@@ -34,3 +34,9 @@ def lale_classifier(tmp_path_factory) -> TrainedModel:
 def regressor(tmp_path_factory) -> TrainedModel:
     """AutoAI preprocessing feeding an xgboost regressor, with metadata."""
     return train(tmp_path_factory.mktemp("regressor"), regression=True)
+
+
+@pytest.fixture(scope="session", params=list(COMPILED_SHAPES))
+def compiled_shape(request, tmp_path_factory) -> TrainedModel:
+    """Each pipeline shape the compiled scorer covers, with our metadata file."""
+    return train_shape(tmp_path_factory.mktemp(request.param), request.param)

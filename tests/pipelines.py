@@ -144,3 +144,75 @@ def train_fairness_mitigated(directory: Path, rows: int = 300) -> TrainedModel:
     (model_dir / "fairness-pipeline.pickle").write_bytes(pickle.dumps(fitted))
     data.iloc[:rows][[*features.columns, TARGET]].to_csv(directory / "training.csv", index=False)
     return TrainedModel(model_dir, fitted, features.iloc[rows:].reset_index(drop=True), frame=True)
+
+
+# The shapes the compiled scorer covers (docs/compiled-scoring.md): name -> how it is trained.
+COMPILED_SHAPES = {
+    "default": {"estimator": "gradient_boosting"},
+    "selector_in_front": {
+        "estimator": "gradient_boosting",
+        "drop": ("CUSTOMER_ID", "Customer Last Name"),
+        "missing_values": [""],
+    },
+    "integer_categories": {
+        "estimator": "gradient_boosting",
+        "categorical_columns": ("COMPLAINTS", "MISSED_PAYMENT", "HOME_SIZE"),
+    },
+    "random_forest": {"estimator": "random_forest"},
+    "extra_trees": {"estimator": "extra_trees"},
+    "xgboost": {"estimator": "xgboost"},
+    "lightgbm": {"estimator": "lightgbm"},
+    "logistic_regression": {"estimator": "logistic_regression"},
+}
+
+
+def train_shape(directory: Path, shape: str, rows: int = 300) -> TrainedModel:
+    """Fit one of `COMPILED_SHAPES` into `directory/model`, with metadata."""
+    spec = COMPILED_SHAPES[shape]
+    data = customers_as_read(rows + 40, seed=11, directory=directory)
+    features = data.drop(columns=[TARGET])
+    types = feature_types(features)
+    dropped = spec.get("drop")
+    pipeline = autoai_pipeline(
+        types,
+        _shape_estimator(spec["estimator"]),
+        selected=[c for c in features.columns if c not in dropped] if dropped else None,
+        categorical_columns=spec.get("categorical_columns", ()),
+        missing_values=spec.get("missing_values", ()),
+    )
+    target = data[TARGET]
+    if spec["estimator"] == "xgboost":  # xgboost's scikit-learn API takes encoded labels only
+        target = (target == "Yes").astype(int)
+    train_rows = features.iloc[:rows]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = pipeline.fit(train_rows.values, target.iloc[:rows].values)
+    model_dir = directory / "model"
+    save_model(fitted, train_rows, types, model_dir, target=TARGET)
+    return TrainedModel(model_dir, fitted, features.iloc[rows:].reset_index(drop=True))
+
+
+def _shape_estimator(name: str) -> Any:
+    if name == "gradient_boosting":
+        from sklearn.ensemble import GradientBoostingClassifier
+
+        return GradientBoostingClassifier(n_estimators=20, random_state=0)
+    if name == "random_forest":
+        from sklearn.ensemble import RandomForestClassifier
+
+        return RandomForestClassifier(n_estimators=10, random_state=0, n_jobs=1)
+    if name == "extra_trees":
+        from sklearn.ensemble import ExtraTreesClassifier
+
+        return ExtraTreesClassifier(n_estimators=10, random_state=0, n_jobs=1)
+    if name == "xgboost":
+        from xgboost import XGBClassifier
+
+        return XGBClassifier(n_estimators=10, max_depth=3, n_jobs=1, random_state=0)
+    if name == "lightgbm":
+        from lightgbm import LGBMClassifier
+
+        return LGBMClassifier(n_estimators=10, n_jobs=1, random_state=0, verbose=-1)
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(max_iter=1000)

@@ -8,7 +8,7 @@ exist as scikit-learn transformers (`autoai_libs.transformers.exportable`) and a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Literal
 
 import numpy as np
@@ -47,28 +47,53 @@ def feature_types(frame: pd.DataFrame) -> dict[str, str]:
     return types
 
 
-def autoai_pipeline(types: Mapping[str, str], estimator, flavour: Flavour = "sklearn"):
-    """An unfitted AutoAI-shaped pipeline over columns of these types, in this order."""
+def autoai_pipeline(
+    types: Mapping[str, str],
+    estimator,
+    flavour: Flavour = "sklearn",
+    selected: Sequence[str] | None = None,
+    categorical_columns: Collection[str] = (),
+    missing_values: Sequence[object] = (),
+):
+    """An unfitted AutoAI-shaped pipeline over columns of these types, in this order.
+
+    As AutoAI also exports them: `selected` puts a `NumpyColumnSelector` of those columns in
+    front; `categorical_columns` names number columns treated as categories; `missing_values`
+    are the categorical branch's `NumpyReplaceMissingValues` markers (AutoAI's `['']`).
+    """
     steps = _steps(flavour)
-    kinds = list(types.values())
-    categorical = [i for i, kind in enumerate(kinds) if kind in CATEGORICAL_TYPES]
-    numeric = [i for i, kind in enumerate(kinds) if kind not in CATEGORICAL_TYPES]
+    names = list(types) if selected is None else list(selected)
+    kinds = [types[name] for name in names]
+    categorical = [
+        i
+        for i, (name, kind) in enumerate(zip(names, kinds))
+        if kind in CATEGORICAL_TYPES or name in categorical_columns
+    ]
+    numeric = [i for i in range(len(names)) if i not in categorical]
     branches = []
     if categorical:
-        branches.append(_categorical_branch(steps, categorical, [kinds[i] for i in categorical]))
+        branches.append(
+            _categorical_branch(
+                steps, categorical, [kinds[i] for i in categorical], list(missing_values)
+            )
+        )
     if numeric:
         branches.append(_numeric_branch(steps, numeric, [kinds[i] for i in numeric]))
     if not branches:
         raise ValueError("an AutoAI pipeline needs at least one feature column")
     features = steps.make_union(*branches) if len(branches) > 1 else branches[0]
+    front = []
+    if selected is not None:
+        front = [steps.NumpyColumnSelector(columns=[list(types).index(n) for n in selected])]
     return steps.make_pipeline(
+        *front,
         features,
         steps.NumpyPermuteArray(axis=0, permutation_indices=categorical + numeric),
         estimator,
     )
 
 
-def _categorical_branch(steps, columns: list[int], kinds: list[str]):
+def _categorical_branch(steps, columns: list[int], kinds: list[str], missing_values: list):
     return steps.make_pipeline(
         steps.NumpyColumnSelector(columns=columns),
         steps.CompressStrings(
@@ -77,7 +102,7 @@ def _categorical_branch(steps, columns: list[int], kinds: list[str]):
             missing_values_reference_list=MISSING_REFERENCES,
             misslist_list=[[] for _ in columns],
         ),
-        steps.NumpyReplaceMissingValues(missing_values=[], filling_values=float("nan")),
+        steps.NumpyReplaceMissingValues(missing_values=missing_values, filling_values=float("nan")),
         steps.NumpyReplaceUnknownValues(
             filling_values=float("nan"),
             filling_values_list=[float("nan")] * len(columns),

@@ -14,6 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from handler.compiled.labels import labels_by_argmax, labels_from
+from handler.compiled.proof import Scoring
+from handler.compiled.scorer import CompiledScorer
+from handler.compiled.selection import chosen_scorer
 from handler.errors import ModelLoadError
 from handler.model.forecaster import is_forecaster
 from handler.model.metadata import ModelMetadata
@@ -22,6 +26,7 @@ from handler.model.pipeline_file import PipelineFile, read_pipeline
 from handler.model.predictions import Predictions
 from handler.model.schema import NUMERIC_TYPES, Schema
 from handler.model.schema_sources import schema_for
+from handler.wire.values import to_frame
 
 CLASSIFIER_FIELDS = ("predicted_label", "probabilities")
 LABEL_FIELDS = ("predicted_label",)
@@ -44,6 +49,8 @@ class AutoAIModel:
         self.classes = list(np.asarray(classes).tolist()) if classes is not None else None
         self.schema = schema_for(pipeline, source.parent, metadata)
         self.takes_named_columns = takes_named_columns(pipeline)
+        self.compiled: CompiledScorer | None = None
+        self._argmax_labels = self.has_probabilities and labels_by_argmax(self._estimator)
 
     @classmethod
     def load(
@@ -52,6 +59,7 @@ class AutoAIModel:
         allow_any_pickle: bool = False,
         with_metadata: bool = True,
         names_required: bool = True,
+        scorer: str = "auto",
     ) -> AutoAIModel:
         """The tabular pipeline in `model_dir` (`handler.model.pipeline_file.read_pipeline`);
         ModelLoadError says what failed, and refuses a forecaster (`handler.model.loading`).
@@ -59,7 +67,8 @@ class AutoAIModel:
         `with_metadata=False` (for `describe`, which writes the metadata) ignores a metadata file
         beside it and lets a pipeline load that cannot score without it.
         `names_required=False` (for `train`, whose data name the columns) lets a pipeline that
-        picks columns by name load without a file naming them.
+        picks columns by name load without a file naming them. `scorer` is `AUTOAI_SCORER`
+        (`handler.compiled.selection`): whether a compiled scorer may serve.
         """
         read = read_pipeline(model_dir, allow_any_pickle, with_metadata)
         if is_forecaster(read.pipeline):
@@ -68,11 +77,15 @@ class AutoAIModel:
                 "not a tabular pipeline: forecasters are served (docs/forecasting.md), not "
                 "described or retrained"
             )
-        return cls.from_file(read, with_metadata, names_required)
+        return cls.from_file(read, with_metadata, names_required, scorer)
 
     @classmethod
     def from_file(
-        cls, read: PipelineFile, with_metadata: bool = True, names_required: bool = True
+        cls,
+        read: PipelineFile,
+        with_metadata: bool = True,
+        names_required: bool = True,
+        scorer: str = "auto",
     ) -> AutoAIModel:
         """The model of a pipeline read from its file, refused if it cannot score as it is."""
         model = cls(read.pipeline, read.source, read.metadata)
@@ -84,7 +97,35 @@ class AutoAIModel:
                 "them: add the names with `python entrypoint.py describe MODEL_DIR "
                 "--training-data TRAINING.csv` or a WML schema file"
             )
+        model.compiled = model._chosen_scorer(scorer)
         return model
+
+    def _chosen_scorer(self, setting: str) -> CompiledScorer | None:
+        scoring = Scoring(
+            preprocessed=self._preprocess.transform if self._preprocess else (lambda v: v),
+            by_pipeline=self._by_pipeline,
+            from_features=lambda values, features: self._from_features(values, features, True),
+        )
+        labels = [self.schema.column_label(i) for i in range(self.schema.width or 0)]
+        return chosen_scorer(
+            self.source.name,
+            None if self.takes_named_columns else self._preprocess,
+            self.schema.width,
+            scoring,
+            self._sample_values(),
+            labels,
+            setting,
+        )
+
+    def _sample_values(self) -> list[Any] | None:
+        """The metadata's sample row as the pipeline gets it, or None."""
+        if self.metadata is None or self.metadata.sample_row is None:
+            return None
+        try:
+            frame = to_frame([list(self.metadata.sample_row)], self.schema)
+        except Exception:  # noqa: BLE001 - the model check reports a sample that does not read
+            return None
+        return list(frame.to_numpy(dtype=object)[0])
 
     def output_fields(self, requested: tuple[str, ...] | None) -> tuple[str, ...]:
         """The fields to answer with: `requested` if this model can give them, else its default."""
@@ -103,18 +144,38 @@ class AutoAIModel:
 
         The pipeline gets what it was fitted on: the object array of a `read_csv` frame, or, when
         it selects columns by name or type, that frame itself, typed as `read_csv` types it.
+        The compiled scorer, where one serves, computes the features; a request with a value it
+        does not compile is scored by the pipeline.
         """
         if self.takes_named_columns:
             values = typed_like_read_csv(frame, self.schema)
         else:
             values = frame.to_numpy(dtype=object)
+        features = self.compiled.features(values) if self.compiled is not None else None
+        if features is None:
+            return self._by_pipeline(values)
+        return self._from_features(values, features, compiled=True)
+
+    def _by_pipeline(self, values: Any) -> Predictions:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if not self.has_probabilities:
                 return Predictions(labels=np.asarray(self.pipeline.predict(values)).tolist())
             features = self._preprocess.transform(values) if self._preprocess else values
+            return self._from_features(values, features)
+
+    def _from_features(self, values: Any, features: Any, compiled: bool = False) -> Predictions:
+        """The estimator's answer on the preprocessed `features` of `values`. The compiled
+        scorer takes labels from the probabilities where `handler.compiled.labels` allows."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if not self.has_probabilities:
+                return Predictions(labels=np.asarray(self._estimator.predict(features)).tolist())
             probabilities = np.asarray(self._estimator.predict_proba(features))
-            labels = np.asarray(self._estimator.predict(features))
+            if compiled and self._argmax_labels:
+                labels = labels_from(self._estimator, probabilities, features)
+            else:
+                labels = np.asarray(self._estimator.predict(features))
         return Predictions(
             labels=labels.tolist(), probabilities=probabilities.tolist(), classes=self.classes
         )

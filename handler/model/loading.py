@@ -14,11 +14,14 @@ Model = Union[AutoAIModel, ForecastModel]
 
 
 def load_model(
-    model_dir: Path, allow_any_pickle: bool = False, names_required: bool = True
+    model_dir: Path,
+    allow_any_pickle: bool = False,
+    names_required: bool = True,
+    scorer: str = "auto",
 ) -> Model:
     """A `ForecastModel` for autoai-ts-libs pipelines, else an `AutoAIModel`; ModelLoadError
-    says what failed. `names_required`: see `AutoAIModel.load`."""
+    says what failed. `names_required` and `scorer`: see `AutoAIModel.load`."""
     read = read_pipeline(model_dir, allow_any_pickle)
     if is_forecaster(read.pipeline):
         return ForecastModel(read.pipeline, read.source, read.metadata)
-    return AutoAIModel.from_file(read, names_required=names_required)
+    return AutoAIModel.from_file(read, names_required=names_required, scorer=scorer)

@@ -30,7 +30,12 @@ def main() -> int:
     try:
         settings = Settings.from_environ()
         configure_logging(settings.log_level)
-        load_and_score(settings.model_dir, settings.output_fields, settings.allow_any_pickle)
+        load_and_score(
+            settings.model_dir,
+            settings.output_fields,
+            settings.allow_any_pickle,
+            scorer=settings.scorer,
+        )
     except (ModelLoadError, SettingsError, InferenceError) as error:
         print(f"serve: cannot serve this model: {error}", file=sys.stderr, flush=True)
         return 1
@@ -42,16 +47,17 @@ def load_and_score(
     output_fields: tuple[str, ...] | None = None,
     allow_any_pickle: bool = False,
     names_required: bool = True,
+    scorer: str = "auto",
 ) -> Model:
     """The model in `model_dir`, loaded and scored once on a sample row, or ModelLoadError.
 
     With metadata the sample is the recorded training row and must score. Without, the sample is
     a row of missing values, which AutoAI pipelines impute; a pipeline that cannot score it may
     still score real rows, so that only warns. A forecaster must forecast from its history.
-    `names_required`: see `AutoAIModel.load`.
+    `names_required` and `scorer`: see `AutoAIModel.load`.
     """
     started = time.perf_counter()
-    model = load_model(model_dir, allow_any_pickle, names_required)
+    model = load_model(model_dir, allow_any_pickle, names_required, scorer)
     if isinstance(model, ForecastModel):
         return forecast_once(model, (time.perf_counter() - started) * 1000)
     model.output_fields(output_fields)

@@ -31,6 +31,7 @@ MULTI_MODEL = "SAGEMAKER_MULTI_MODEL"
 BATCH_SIZE = "AUTOAI_BATCH_SIZE"
 MAX_BATCH_DELAY_MS = "AUTOAI_MAX_BATCH_DELAY_MS"
 ALLOW_ANY_PICKLE = "AUTOAI_ALLOW_ANY_PICKLE"
+SCORER = "AUTOAI_SCORER"
 
 DEFAULT_BASE_DIR = "/opt/ml"
 DEFAULT_PORT = 8080
@@ -44,6 +45,10 @@ DEFAULT_BATCH_SIZE = 32
 DEFAULT_MAX_BATCH_DELAY_MS = 0
 MAX_BATCH_SIZE = 1024
 MAX_BATCH_DELAY_MS_LIMIT = 10_000
+
+# Which scorer serves: the compiled scorer where it compiles and proves itself, or the pipeline.
+SCORERS = ("auto", "compiled", "pipeline")
+DEFAULT_SCORER = "auto"
 
 OUTPUT_FIELDS = ("predicted_label", "probabilities", "labels")
 # SageMaker's Python SDK sends numeric logging levels (20 is INFO) as well as names.
@@ -70,6 +75,7 @@ class Settings:
     batch_size: int = DEFAULT_BATCH_SIZE
     max_batch_delay_ms: int = DEFAULT_MAX_BATCH_DELAY_MS
     allow_any_pickle: bool = False
+    scorer: str = DEFAULT_SCORER
 
     @property
     def model_dir(self) -> Path:
@@ -120,6 +126,7 @@ class Settings:
                 most=MAX_BATCH_DELAY_MS_LIMIT,
             ),
             allow_any_pickle=_boolean(ALLOW_ANY_PICKLE, first(ALLOW_ANY_PICKLE)),
+            scorer=_scorer(first(SCORER)),
         )
 
 
@@ -146,6 +153,14 @@ def _boolean(name: str, raw: str | None) -> bool:
     if raw.lower() in ("true", "1", "yes"):
         return True
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _scorer(raw: str | None) -> str:
+    if raw is None:
+        return DEFAULT_SCORER
+    if raw.lower() not in SCORERS:
+        raise SettingsError(f"{SCORER} must be one of {', '.join(SCORERS)}, got {raw!r}")
+    return raw.lower()
 
 
 def _port(raw: str | None, safe_range: str | None) -> int:

@@ -44,7 +44,9 @@ class AutoAIInferenceHandler(DefaultInferenceHandler):
     def default_model_fn(self, model_dir: str) -> Model:
         """The model, loaded and its sample row scored: only then is the worker ready."""
         started = time.perf_counter()
-        model = load_model(Path(model_dir), self._settings.allow_any_pickle)
+        model = load_model(
+            Path(model_dir), self._settings.allow_any_pickle, scorer=self._settings.scorer
+        )
         self._forecasts = isinstance(model, ForecastModel)
         if self._forecasts:
             forecast_once(model, (time.perf_counter() - started) * 1000, quiet=True)

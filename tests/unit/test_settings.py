@@ -42,6 +42,9 @@ def test_defaults():
         ({"AUTOAI_MAX_BATCH_DELAY_MS": "250"}, "max_batch_delay_ms", 250),
         ({"SAGEMAKER_MULTI_MODEL": "FALSE"}, "multi_model", False),
         ({"SAGEMAKER_BASE_DIR": "/tmp/ml"}, "models_dir", Path("/tmp/ml/models")),
+        ({}, "scorer", "auto"),
+        ({"AUTOAI_SCORER": "Pipeline"}, "scorer", "pipeline"),
+        ({"AUTOAI_SCORER": "compiled"}, "scorer", "compiled"),
     ],
 )  # fmt: skip
 def test_each_variable_is_read(environ, attribute, expected):
@@ -58,6 +61,7 @@ def test_each_variable_is_read(environ, attribute, expected):
         ({"SAGEMAKER_INFERENCE_OUTPUT": "score"}, "comma-separated list of predicted_label"),
         ({"SAGEMAKER_MULTI_MODEL": "maybe"}, "SAGEMAKER_MULTI_MODEL must be true or false"),
         ({"AUTOAI_BATCH_SIZE": "0"}, "AUTOAI_BATCH_SIZE must be at least 1"),
+        ({"AUTOAI_SCORER": "fast"}, "AUTOAI_SCORER must be one of auto, compiled, pipeline"),
         ({"AUTOAI_BATCH_SIZE": "5000"}, "AUTOAI_BATCH_SIZE must be at most 1024"),
         ({"AUTOAI_MAX_BATCH_DELAY_MS": "-1"}, "AUTOAI_MAX_BATCH_DELAY_MS must be at least 0"),
         (
