@@ -174,16 +174,22 @@ def _scaling_options(sub: argparse.ArgumentParser) -> None:
         "--min-instances",
         type=int,
         metavar="N",
-        help="instances it starts with and never goes below",
+        help="instances it starts with and never goes below (default: none, no autoscaling)",
     )
     scaling.add_argument(
-        "--max-instances", type=int, metavar="M", help="instances it never goes above"
+        "--max-instances",
+        type=int,
+        metavar="M",
+        help="instances it never goes above (default: none, no autoscaling)",
     )
     scaling.add_argument(
         "--target-invocations",
         type=float,
         metavar="K",
-        help="requests per instance per minute to aim at (SageMakerVariantInvocationsPerInstance)",
+        help=(
+            "requests per instance per minute to aim at (SageMakerVariantInvocationsPerInstance;"
+            " default: none, no autoscaling)"
+        ),
     )
 
 
