@@ -55,7 +55,7 @@ NUMERIC_DTYPES = [
 ]  # fmt: skip
 
 
-def feature_engineered(estimator: Any) -> Callable[[list[str]], list[Any]]:
+def feature_engineered(estimator: Callable[[], Any]) -> Callable[[list[str]], list[Any]]:
     """The steps after the preprocessing in AutoAI's feature-engineering pipelines: PCA features
     (TAM), a selection (FS1), squares of the numeric features (TA1), sums of pairs (TA2), a
     selection by a random forest's feature importances (FS2), then the estimator."""
@@ -96,14 +96,14 @@ def feature_engineered(estimator: Any) -> Callable[[list[str]], list[Any]]:
                 col_dtypes=float32 * (2 * width),
             ),
             FS2(**keep_the_inputs_and_as_many_more, eval_algo=_random_forest()),
-            estimator,
+            estimator(),
         ]
 
     return steps
 
 
-def estimator_only(estimator: Any) -> Callable[[list[str]], list[Any]]:
-    return lambda names: [estimator]
+def estimator_only(estimator: Callable[[], Any]) -> Callable[[list[str]], list[Any]]:
+    return lambda names: [estimator()]
 
 
 def preprocessed(steps: Callable[[list[str]], list[Any]]) -> Callable[[pd.DataFrame], Any]:
@@ -261,6 +261,9 @@ def _snapml(name: str) -> Callable[[], Any]:
 
 @dataclass(frozen=True)
 class PipelineKind:
+    """A kind, its estimator made only when it is built: importing snapml at all flushes
+    subnormal floats for the whole process, so importing this module must import no library."""
+
     build: Callable[[pd.DataFrame], Any]  # the unfitted pipeline for these feature columns
     requires: str  # what the runtime's libraries must have: "module" or "module:name"
     text_and_dates: bool = False  # the customers' data with a comment and a sign-up date
@@ -283,11 +286,11 @@ SNAPML_ESTIMATORS = (
 TEXT_TRANSFORMERS = "autoai_libs.transformers.text_transformers"
 KINDS: dict[str, PipelineKind] = {
     "feature-engineering": PipelineKind(
-        preprocessed(feature_engineered(_gradient_boosting())), "autoai_libs.cognito"
+        preprocessed(feature_engineered(_gradient_boosting)), "autoai_libs.cognito"
     ),
-    "lightgbm": PipelineKind(preprocessed(estimator_only(_lightgbm())), "lightgbm"),
+    "lightgbm": PipelineKind(preprocessed(estimator_only(_lightgbm)), "lightgbm"),
     **{
-        name: PipelineKind(preprocessed(estimator_only(_snapml(name)())), f"snapml:{name}")
+        name: PipelineKind(preprocessed(estimator_only(_snapml(name))), f"snapml:{name}")
         for name in SNAPML_ESTIMATORS
     },
     "text-tf-idf": PipelineKind(
