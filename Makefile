@@ -85,8 +85,10 @@ describe: venv
 $(CURDIR)/build/runtime-%/model/model.pickle: local-test/test-dir/input/data/training/demand_response.csv | venv
 	$(PY) -m training.default_model --model-dir $(dir $@)
 
+# PYTEST_ARGS: more arguments for pytest (.ci/run leaves out, in the other runtimes, the suites
+# that do not depend on the runtime's libraries).
 test: venv runtime-venvs check-java plugin lint
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Side by side: the in-process limit, this server, and the seed's flask + gunicorn (bench/), loaded
 # by wrk; prints a Markdown table and writes it to bench/results/. Default runtime only.
