@@ -172,7 +172,7 @@ def test_ping_says_healthy_only_when_a_request_can_be_scored(classifier, tmp_pat
     port = free_port()
     process = serve_process(classifier.model_dir.parent, log, port)
     url = f"http://127.0.0.1:{port}"
-    body = classifier.holdout.iloc[:1].to_csv(header=False, index=False)
+    body = classifier.holdout.iloc[:1].to_csv(header=False, index=False).encode()
     try:
         answers = []
         deadline = time.monotonic() + START_DEADLINE_SECONDS
