@@ -19,7 +19,8 @@ from handler.process.model_server import (
     child_environment,
     run_model_server,
 )
-from handler.process.readiness import announce_when_ready
+from handler.process.readiness import readiness_announced
+from handler.process.settings import Settings
 from handler.process.startup import settings_for
 from handler.process.supervisor import Supervisor
 
@@ -33,7 +34,11 @@ def serve() -> int:
     if settings is None:
         return 2
     supervisor = Supervisor()
-    announce_when_ready(settings.port, launched, lambda: supervisor.stopping)
+    with readiness_announced(settings.port, launched):
+        return _serve(settings, supervisor)
+
+
+def _serve(settings: Settings, supervisor: Supervisor) -> int:
     if settings.multi_model:
         LOGGER.info(
             "serving a multi-model endpoint on port %d with %d workers per model",
