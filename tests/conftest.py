@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
+from handler.model.library_imports import loggers_kept_enabled
 from tests.pipelines import COMPILED_SHAPES, TrainedModel, train, train_shape
 
 # The image tests need a built image: `make image-test` runs them, `make test` leaves them out.
 collect_ignore = ["image"]
+
+
+def pytest_configure(config):
+    """Import autoai-libs once, before any test does, without losing the loggers that exist.
+
+    autoai-libs 1.14 to 1.17 (runtime 23.1) disables every existing logger when first imported;
+    a test module importing it bare would silence the loggers later tests read with caplog.
+    """
+    with loggers_kept_enabled():
+        importlib.import_module("autoai_libs")
 
 
 @pytest.fixture(scope="session")
