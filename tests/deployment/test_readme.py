@@ -1,5 +1,6 @@
-"""The README's "Deploy to SageMaker" commands, run as written (one bash script, stopping at the
-first failure) against moto and the stand-in docker client: the copy-paste path works."""
+"""The README's "Deploy to SageMaker" commands, then docs/deploy.md's, which go on in the same
+shell, run as written (one bash script, stopping at the first failure) against moto and the
+stand-in docker client: the copy-paste path works."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ SECTION = "## Deploy to SageMaker"
 
 def deploy_section_commands() -> str:
     section = (ROOT / "README.md").read_text().split(SECTION, 1)[1].split("\n## ", 1)[0]
-    return "\n".join(re.findall(r"```sh\n(.*?)```", section, re.S))
+    page = (ROOT / "docs" / "deploy.md").read_text()
+    return "\n".join(re.findall(r"```sh\n(.*?)```", section + page, re.S))
 
 
 def test_the_readme_deploy_commands_run_as_written(aws, docker_log):
