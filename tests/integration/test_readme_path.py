@@ -17,7 +17,6 @@ import subprocess
 import sys
 
 import psutil
-import requests
 
 from pickle_facts.runtimes import installed_scikit_learn, running_runtime
 from tests.serving import ROOT, free_port, wait_until_answering
@@ -43,7 +42,9 @@ def test_the_readme_path_from_a_downloaded_pickle_to_scored_rows(bare_classifier
     port = free_port()
 
     def as_here(block: str) -> str:
-        block = block.replace("/tmp/ml", str(base_dir)).replace("RUNTIME=25.1", f"RUNTIME={runtime}")
+        block = block.replace("/tmp/ml", str(base_dir)).replace(
+            "RUNTIME=25.1", f"RUNTIME={runtime}"
+        )
         return block.replace("localhost:8080", f"localhost:{port}")
 
     env = {
