@@ -41,3 +41,8 @@ class NotAcceptable(InferenceError):
 
 class ModelLoadError(Exception):
     """The model directory holds nothing this container can load and score; says what and why."""
+
+
+class NotEnoughMemory(ModelLoadError, MemoryError):
+    """Loading the model would run out of memory. A `MemoryError`, so Multi Model Server answers
+    the load call with 507 (on which SageMaker unloads other models and retries)."""

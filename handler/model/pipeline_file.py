@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handler.errors import ModelLoadError
+from handler.errors import ModelLoadError, NotEnoughMemory
 from handler.model.files import find_pipeline_file, unpack_archive
 from handler.model.fingerprint import check_runtime
 from handler.model.library_imports import loggers_kept_enabled
+from handler.model.load_memory import ensure_room_to_load
 from handler.model.metadata import MetadataError, ModelMetadata, read_metadata
 from handler.model.pickle_file import PickleFile, read_pickle_file
 from handler.model.safe_pickle import RefusedGlobal, load_pipeline
@@ -38,7 +39,9 @@ def read_pipeline(
     """
     unpack_archive(model_dir)
     path = find_pipeline_file(model_dir)
+    ensure_room_to_load(path, path.stat().st_size)
     file = read_pickle_file(path)  # once: fingerprint, hash and unpickling read these bytes
+    ensure_room_to_load(path, len(file.content))  # decompressed, it may be larger
     check_runtime(fingerprint_of(file.content))
     metadata = _metadata_for(file) if with_metadata else None
     try:
@@ -47,6 +50,8 @@ def read_pipeline(
             pipeline = load_pipeline(file, allow_any_global=allow_any_pickle)
     except RefusedGlobal as error:
         raise ModelLoadError(f"cannot load {path}: {error}") from None
+    except MemoryError as error:
+        raise NotEnoughMemory(f"cannot load {path}: it ran out of memory ({error})") from None
     except Exception as error:  # unpickling runs arbitrary constructors: any error can come
         raise ModelLoadError(f"cannot load {path}: {type(error).__name__}: {error}") from None
     if not hasattr(pipeline, "predict"):

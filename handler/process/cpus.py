@@ -12,8 +12,7 @@ import math
 import os
 from pathlib import Path
 
-CGROUP_ROOT = Path("/sys/fs/cgroup")
-PROC_SELF_CGROUP = Path("/proc/self/cgroup")
+from handler.process.cgroups import CGROUP_ROOT, PROC_SELF_CGROUP, cgroup_directories
 
 
 def usable_cpus(cgroup_root: Path = CGROUP_ROOT, proc_cgroup: Path = PROC_SELF_CGROUP) -> int:
@@ -30,34 +29,11 @@ def cgroup_cpu_quota(cgroup_root: Path, proc_cgroup: Path) -> float | None:
     """The tightest CPU quota on this process's cgroup or its ancestors, in CPUs, or None."""
     quotas = [
         quota
-        for directory in _cgroup_directories(cgroup_root, proc_cgroup)
+        for directory in cgroup_directories("cpu", cgroup_root, proc_cgroup)
         for quota in (_v2_quota(directory), _v1_quota(directory))
         if quota is not None
     ]
     return min(quotas) if quotas else None
-
-
-def _cgroup_directories(cgroup_root: Path, proc_cgroup: Path) -> list[Path]:
-    """This process's cgroup directories (v2 unified, v1 cpu controller) and their ancestors up
-    to the mount point (the container's own cgroup, inside a cgroup namespace)."""
-    try:
-        lines = proc_cgroup.read_text().splitlines()
-    except OSError:
-        return [cgroup_root]
-    directories = []
-    for line in lines:
-        hierarchy, _, rest = line.partition(":")
-        controllers, _, path = rest.partition(":")
-        if hierarchy == "0" and not controllers:  # cgroup v2
-            mount = cgroup_root
-        elif "cpu" in controllers.split(","):  # cgroup v1: mounted as cpu,cpuacct (or cpu)
-            named = cgroup_root / controllers
-            mount = named if named.is_dir() else cgroup_root / "cpu"
-        else:
-            continue
-        directory = mount / path.lstrip("/")
-        directories += [directory, *(d for d in directory.parents if d.is_relative_to(mount))]
-    return directories or [cgroup_root]
 
 
 def _v2_quota(directory: Path) -> float | None:

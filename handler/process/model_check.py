@@ -18,6 +18,7 @@ from handler.errors import InferenceError, ModelLoadError
 from handler.model.autoai_model import AutoAIModel
 from handler.model.forecast_model import ForecastModel
 from handler.model.forecasts import ForecastRequest
+from handler.model.load_memory import ensure_room_for_workers
 from handler.model.loading import Model, load_model
 from handler.process.logs import configure_logging
 from handler.process.settings import Settings, SettingsError
@@ -30,6 +31,7 @@ def main() -> int:
     try:
         settings = Settings.from_environ()
         configure_logging(settings.log_level)
+        ensure_room_for_workers(settings.model_dir, settings.workers)
         load_and_score(
             settings.model_dir,
             settings.output_fields,
