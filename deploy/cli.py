@@ -14,9 +14,10 @@ from pathlib import Path
 
 import botocore.exceptions
 
-from deploy import artifacts, hosting, jobs, registry, scaling
-from deploy.aws import Aws, DeployError, connect
+from deploy import artifacts, hosting, jobs, registry, scaling, tuning, tuning_progress
+from deploy.aws import WAIT_LIMIT_SECONDS, Aws, DeployError, connect
 from deploy.parser import build_parser
+from deploy.tuning_ranges import parse_range
 
 CONTENT_TYPES = {".csv": "text/csv", ".json": "application/json", ".jsonl": "application/jsonlines"}
 
@@ -154,6 +155,48 @@ def _transform(aws: Aws, arguments) -> str:
     )
 
 
+def _tune(aws: Aws, arguments) -> str:
+    search = tuning.Search(
+        estimators=[e.strip().lower() for e in arguments.estimator],
+        ranges=[parse_range(text) for text in arguments.range],
+        objective=arguments.objective,
+        max_jobs=arguments.max_jobs,
+        max_parallel_jobs=arguments.max_parallel_jobs,
+        early_stopping=arguments.early_stopping,
+        warm_start_from=arguments.warm_start_from,
+        warm_start_type=arguments.warm_start_type,
+    )
+    trials = tuning.Trials(
+        image=arguments.image,
+        hyperparameters=arguments.hyperparameter,
+        environment=arguments.env,
+        resources=jobs.Resources(arguments.instance_type),
+        volume_gb=arguments.volume_gb,
+        max_runtime_seconds=arguments.max_runtime_seconds,
+    )
+    tuning.create(
+        aws,
+        arguments.name,
+        search,
+        trials,
+        arguments.training,
+        arguments.output,
+        validation=arguments.validation or (),
+        role=arguments.role,
+    )
+    sagemaker = aws.client("sagemaker")
+    if not arguments.wait:
+        description = sagemaker.describe_hyper_parameter_tuning_job(
+            HyperParameterTuningJobName=arguments.name
+        )
+        return description["HyperParameterTuningJobStatus"]
+    # Trials run max_parallel_jobs at a time, each for up to max_runtime_seconds.
+    rounds = -(-search.max_jobs // search.max_parallel_jobs)
+    limit = rounds * trials.max_runtime_seconds + WAIT_LIMIT_SECONDS
+    description = tuning_progress.follow(aws, arguments.name, limit)
+    return tuning_progress.best_model(aws, description)
+
+
 def _teardown(aws: Aws, arguments) -> list[str]:
     if not (arguments.endpoint or arguments.model or arguments.s3 or arguments.repository):
         raise DeployError("name what to delete: --endpoint, --model, --s3 and/or --repository")
@@ -176,4 +219,5 @@ RUNNERS = {
     "teardown": _teardown,
     "train": _train,
     "transform": _transform,
+    "tune": _tune,
 }

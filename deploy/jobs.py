@@ -56,13 +56,7 @@ def train(
     if not training:
         raise DeployError("the training channel is empty: give a pipeline pickle, data, or both")
     role_arn = aws.role_arn(role)  # before uploading anything
-    job_prefix = S3Uri.parse(output).join(name)
-    channels = {"training": training, "validation": validation}
-    input_config = [
-        _channel(channel, _stage_all(aws, sources, job_prefix.join("input", channel)))
-        for channel, sources in channels.items()
-        if sources
-    ]
+    input_config = input_channels(aws, S3Uri.parse(output).join(name), training, validation)
     sagemaker = aws.client("sagemaker")
     sagemaker.create_training_job(
         TrainingJobName=name,
@@ -84,7 +78,7 @@ def train(
     # The job may run for max_runtime_seconds, after it has started an instance and downloaded.
     limit = max_runtime_seconds + WAIT_LIMIT_SECONDS
     wait_for(aws, "training_job_completed_or_stopped", "done", limit, TrainingJobName=name)
-    job = _finished(sagemaker.describe_training_job(TrainingJobName=name), "TrainingJobStatus")
+    job = finished(sagemaker.describe_training_job(TrainingJobName=name), "TrainingJobStatus")
     return job["ModelArtifacts"]["S3ModelArtifacts"]
 
 
@@ -154,7 +148,7 @@ def transform(
     if not wait:
         return sagemaker.describe_transform_job(TransformJobName=name)["TransformJobStatus"]
     wait_for(aws, "transform_job_completed_or_stopped", "done", TransformJobName=name)
-    _finished(sagemaker.describe_transform_job(TransformJobName=name), "TransformJobStatus")
+    finished(sagemaker.describe_transform_job(TransformJobName=name), "TransformJobStatus")
     return str(job_output)
 
 
@@ -196,6 +190,27 @@ def _warn_of_idle_instances(aws: Aws, job_input: str, instance_count: int) -> No
         )
 
 
+def input_channels(
+    aws: Aws, job_prefix: S3Uri, training: Sequence[str], validation: Sequence[str] = ()
+) -> list[dict]:
+    """A training job's `InputDataConfig`: the `training` and (when given) `validation`
+    channels, local files uploaded under `<job_prefix>/input/<channel>/` first."""
+    channels = {"training": training, "validation": validation}
+    return [
+        _channel(channel, _stage_all(aws, sources, job_prefix.join("input", channel)))
+        for channel, sources in channels.items()
+        if sources
+    ]
+
+
+def finished(description: dict, status_key: str) -> dict:
+    """The description of a job that completed, else a `DeployError` with SageMaker's reason."""
+    if description[status_key] != "Completed":
+        reason = description.get("FailureReason") or "stopped before it completed"
+        raise DeployError(f"{description[status_key].lower()}: {reason}")
+    return description
+
+
 def _stage_all(aws: Aws, sources: Sequence[str], prefix: S3Uri) -> str:
     """One channel's S3 prefix: a single S3 URI as it is, else the files uploaded under `prefix`."""
     if len(sources) == 1 and sources[0].startswith("s3://"):
@@ -218,10 +233,3 @@ def _channel(name: str, uri: str) -> dict:
             }
         },
     }
-
-
-def _finished(description: dict, status_key: str) -> dict:
-    if description[status_key] != "Completed":
-        reason = description.get("FailureReason") or "stopped before it completed"
-        raise DeployError(f"{description[status_key].lower()}: {reason}")
-    return description

@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_storage_commands(commands)
     _add_hosting_commands(commands)
     _add_job_commands(commands)
+    _add_tune_command(commands)
     return parser
 
 
@@ -142,6 +143,75 @@ def _add_job_commands(commands) -> None:
     )
     sub.add_argument("--max-concurrent", type=int, help="default: the container's worker count")
     _instance_options(sub)
+    _wait_option(sub)
+
+
+def _add_tune_command(commands) -> None:
+    sub = _command(commands, "tune", "run a hyperparameter tuning job: each trial a `train` fit")
+    sub.add_argument("name", help="the tuning job's name (letters, digits, hyphens; at most 32)")
+    sub.add_argument("--image", required=True, help="the image URI build_and_push.sh printed")
+    sub.add_argument(
+        "--estimator",
+        nargs="+",
+        required=True,
+        help="estimator(s) to tune, e.g. xgboost random_forest (several: one definition each)",
+    )
+    sub.add_argument("--training", nargs="+", required=True, help="data: local files or one S3 URI")
+    sub.add_argument(
+        "--validation",
+        nargs="+",
+        help="validation data (default: each trial holds out validation_fraction)",
+    )
+    sub.add_argument("--output", required=True, help="S3 prefix for inputs and the models")
+    _assignments_option(
+        sub, "--hyperparameter", "a static one for every trial, e.g. target=CHURN (repeatable)"
+    )
+    sub.add_argument(
+        "--range",
+        action="append",
+        default=[],
+        metavar="[ESTIMATOR.]NAME=LOW:HIGH[:log]",
+        help="override a built-in range, e.g. max_depth=2:12 (repeatable; default: none)",
+    )
+    sub.add_argument(
+        "--objective",
+        help="metric to optimise (default: train:cv_accuracy, train:cv_r2 for regression)",
+    )
+    sub.add_argument(
+        "--max-jobs", type=int, default=20, help="trials in all (default: %(default)s)"
+    )
+    sub.add_argument(
+        "--max-parallel-jobs", type=int, default=2, help="trials at once (default: %(default)s)"
+    )
+    sub.add_argument(
+        "--early-stopping",
+        action="store_true",
+        help="let AMT stop trials unlikely to improve (default: off)",
+    )
+    sub.add_argument(
+        "--warm-start-from",
+        nargs="+",
+        default=[],
+        metavar="TUNING_JOB",
+        help="earlier tuning job(s) to start from (default: none)",
+    )
+    sub.add_argument(
+        "--warm-start-type",
+        default="IdenticalDataAndAlgorithm",
+        help="or TransferLearning (default: %(default)s)",
+    )
+    sub.add_argument(
+        "--volume-gb", type=int, default=10, help="each trial's disk (default: %(default)s)"
+    )
+    sub.add_argument(
+        "--max-runtime-seconds",
+        type=int,
+        default=3600,
+        help="SageMaker stops a trial after this (default: %(default)s)",
+    )
+    _role_option(sub)
+    _assignments_option(sub, "--env", "an environment variable for the container (repeatable)")
+    _instance_options(sub, count=False)
     _wait_option(sub)
 
 

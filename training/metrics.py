@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 from sklearn import metrics
 
+from training.metric_names import metric_line
+
 
 def classification_metrics(
     y_true: Sequence[Any],
@@ -59,4 +61,4 @@ def regression_metrics(y_true: Sequence[float], predictions: Sequence[float]) ->
 
 
 def metric_lines(split: str, scores: dict[str, float]) -> list[str]:
-    return [f"{split}:{name}={value:.6f};" for name, value in scores.items()]
+    return [metric_line(f"{split}:{name}", value) for name, value in scores.items()]

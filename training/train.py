@@ -4,7 +4,9 @@ What the `training` channel holds chooses the mode (the `mode` hyperparameter ca
 
 - a pipeline pickle alone: **import** it, checked to load and score under this image's runtime;
 - a pipeline pickle and data: **refit** the pipeline's structure on the data;
-- data alone: **search** for an AutoAI-shaped pipeline (`training.search`).
+- data alone: **search** for an AutoAI-shaped pipeline (`training.search`);
+- data and an `estimator` hyperparameter: **fit** that one configuration, as one trial of a
+  SageMaker tuning job (`training.single_fit`).
 
 Data with a target gets evaluated on the `validation` channel, or on a held-out split of the
 training data; the metrics are printed one per line and reported in `output/data`. The model dir
@@ -49,9 +51,11 @@ from training.describe import feature_columns, types_for
 from training.export import PICKLE_NAME, describe, save_model
 from training.hyperparameters import Hyperparameters
 from training.layout import TrainingError, TrainingLayout
+from training.metric_names import CV_METRICS, metric_line
 from training.metrics import classification_metrics, metric_lines, regression_metrics
 from training.report import write_report
 from training.search import Budget, search
+from training.single_fit import fit_one
 
 LOGGER = logging.getLogger("training")
 DEFAULT_CHANNEL = "training"
@@ -87,7 +91,7 @@ def run(layout: TrainingLayout, allow_any_pickle: bool = False) -> None:
     LOGGER.info("train: %s mode on channel %s", mode, channel.name)
     if mode in ("import", "refit") and not has_pipeline:
         raise TrainingError(f"{mode} needs a pipeline pickle in channel {channel.name}: found none")
-    if mode in ("refit", "search") and not files:
+    if mode in ("refit", "search", "fit") and not files:
         raise TrainingError(f"{mode} needs data in channel {channel.name}: found no data files")
     layout.model_dir.mkdir(parents=True, exist_ok=True)
     # Staged inside the model dir: SageMaker may mount it as a volume of its own, across which
@@ -198,18 +202,8 @@ def fit_pipeline(
     if model is not None:
         fitted = _refit(model.pipeline, features, target, model.takes_named_columns)
     else:
-        budget = Budget(
-            hyperparameters.max_evals,
-            hyperparameters.max_seconds,
-            hyperparameters.cv_folds,
-            hyperparameters.seed,
-        )
-        fitted, cv_score = search(
-            features, target, types, problem_type, budget, layout.checkpoints_dir
-        )
-        cv_scores = {"cv_accuracy" if problem_type == "classification" else "cv_r2": cv_score}
-        for line in metric_lines("train", cv_scores):
-            print(line, flush=True)
+        fitted, cv_score = _fit_new(features, target, types, problem_type, hyperparameters, layout)
+        cv_scores = {CV_METRICS[problem_type]: cv_score}
         check_min_score(cv_score, hyperparameters.min_score, problem_type)
     scores = evaluate(
         AutoAIModel(fitted, staging / PICKLE_NAME), validation_features, validation_target, layout
@@ -220,8 +214,31 @@ def fit_pipeline(
         types,
         staging,
         target=target_name,
-        metrics={**{f"train:{k}": v for k, v in cv_scores.items()}, **scores},
+        metrics={**cv_scores, **scores},
     )
+
+
+def _fit_new(
+    features: pd.DataFrame,
+    target: pd.Series,
+    types: dict[str, str],
+    problem_type: str,
+    hyperparameters: Hyperparameters,
+    layout: TrainingLayout,
+) -> tuple[Any, float]:
+    """A new pipeline, `fit` with the estimator given or found by a `search`, and its
+    cross-validated score (`fit` prints its metric line fold by fold, a search once)."""
+    if hyperparameters.mode == "fit":
+        return fit_one(features, target, types, problem_type, hyperparameters)
+    budget = Budget(
+        hyperparameters.max_evals,
+        hyperparameters.max_seconds,
+        hyperparameters.cv_folds,
+        hyperparameters.seed,
+    )
+    fitted, cv_score = search(features, target, types, problem_type, budget, layout.checkpoints_dir)
+    print(metric_line(CV_METRICS[problem_type], cv_score), flush=True)
+    return fitted, cv_score
 
 
 def check_min_score(cv_score: float, min_score: float | None, problem_type: str) -> None:

@@ -85,6 +85,22 @@ def test_the_notebook_runs_top_to_bottom(notebook, aws, docker_log, monkeypatch)
         "max_seconds": "120",
     }
     assert training["AlgorithmSpecification"]["TrainingImage"] == IMAGE
+    tune = aws.call("CreateHyperParameterTuningJob").params
+    assert tune["HyperParameterTuningJobConfig"] == {
+        "Strategy": "Bayesian",
+        "ResourceLimits": {"MaxNumberOfTrainingJobs": 10, "MaxParallelTrainingJobs": 2},
+        "TrainingJobEarlyStoppingType": "Auto",
+    }
+    definitions = tune["TrainingJobDefinitions"]
+    assert [d["DefinitionName"] for d in definitions] == ["random-forest", "lightgbm"]
+    assert [d["StaticHyperParameters"] for d in definitions] == [
+        {"target": "ENROLLED", "estimator": "random_forest"},
+        {"target": "ENROLLED", "estimator": "lightgbm"},
+    ]
+    goal = {"Type": "Maximize", "MetricName": "train:cv_accuracy"}
+    assert all(d["TuningObjective"] == goal for d in definitions)
+    assert all(d["AlgorithmSpecification"]["TrainingImage"] == IMAGE for d in definitions)
+    assert f"{tune['HyperParameterTuningJobName']} Completed\n" in printed  # moto: at once
     transform = aws.call("CreateTransformJob").params
     assert transform["ModelName"] == "autoai-churn"
     assert transform["TransformInput"]["SplitType"] == "Line"

@@ -35,8 +35,36 @@ def test_sagemakers_own_keys_are_ignored_and_choices_take_any_case():
         ({"validation_fraction": "1.5"}, "validation_fraction must lie between 0 and 1"),
         ({"cv_folds": "1"}, "cv_folds at least 2"),
         ({"epochs": "3"}, "unknown hyperparameter 'epochs'"),
+        ({"mode": "fit"}, "mode fit needs hyperparameter estimator"),
+        ({"estimator": "knn"}, "estimator must be one of logistic_regression, ridge"),
+        ({"estimator": "ridge", "mode": "search"}, "estimator is for mode fit, not search"),
+        ({"estimator": "xgboost", "max_depth": "0"}, "max_depth must lie between 1 and 32, got 0"),
+        ({"estimator": "xgboost", "max_depth": "4.5"}, "max_depth must be a whole number"),
+        ({"estimator": "xgboost", "learning_rate": "fast"}, "learning_rate must be a number"),
+        ({"estimator": "xgboost", "C": "1"}, "'C': .*; estimator xgboost takes n_estimators"),
+        ({"max_depth": "4"}, "max_depth belongs to an estimator .*xgboost.*: set estimator"),
+        (
+            {"estimator": "ridge", "problem_type": "classification"},
+            "estimator ridge is not for classification",
+        ),
     ],
 )
 def test_bad_values_name_the_hyperparameter(raw, message):
     with pytest.raises(TrainingError, match=message):
         Hyperparameters.parse(raw)
+
+
+def test_an_estimator_means_mode_fit_with_its_own_typed_hyperparameters():
+    parsed = Hyperparameters.parse(
+        {
+            "estimator": "XGBoost",
+            "max_depth": "6",
+            "learning_rate": "0.05",
+            "_tuning_objective_metric": "train:cv_accuracy",
+            "sagemaker_job_name": "churn-rf-001",
+        }
+    )
+    assert (parsed.mode, parsed.estimator) == ("fit", "xgboost")
+    assert parsed.estimator_arguments == {"learning_rate": 0.05, "max_depth": 6}
+    assert type(parsed.estimator_arguments["max_depth"]) is int
+    assert Hyperparameters.parse({"target": "x"}).estimator_arguments == {}
