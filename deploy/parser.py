@@ -107,19 +107,7 @@ def _add_job_commands(commands) -> None:
     _assignments_option(
         sub, "--hyperparameter", "e.g. target=CHURN, max_evals=20, mode=refit (repeatable)"
     )
-    sub.add_argument(
-        "--volume-gb", type=int, default=10, help="the instance's disk (default: %(default)s)"
-    )
-    sub.add_argument(
-        "--max-runtime-seconds",
-        type=int,
-        default=3600,
-        help="SageMaker stops the job after this (default: %(default)s)",
-    )
-    _role_option(sub)
-    _assignments_option(sub, "--env", "an environment variable for the container (repeatable)")
-    _instance_options(sub, count=False)  # `train` runs on one instance: it is not distributed
-    _wait_option(sub)
+    _training_job_options(sub, "the job")  # one instance: `train` is not distributed
 
     sub = _command(commands, "transform", "run a batch transform job, one output line per line")
     sub.add_argument("name", help="the transform job's name (letters, digits and hyphens)")
@@ -200,23 +188,29 @@ def _add_tune_command(commands) -> None:
         default="IdenticalDataAndAlgorithm",
         help="or TransferLearning (default: %(default)s)",
     )
+    _training_job_options(sub, "each trial")
+
+
+def _command(commands, name: str, summary: str) -> argparse.ArgumentParser:
+    return commands.add_parser(name, help=summary, description=summary)
+
+
+def _training_job_options(sub: argparse.ArgumentParser, what: str) -> None:
+    """What a training job (or each trial of a tuning job) runs with: disk, time, role,
+    environment, one instance, and whether to wait."""
     sub.add_argument(
-        "--volume-gb", type=int, default=10, help="each trial's disk (default: %(default)s)"
+        "--volume-gb", type=int, default=10, help=f"{what}'s disk (default: %(default)s)"
     )
     sub.add_argument(
         "--max-runtime-seconds",
         type=int,
         default=3600,
-        help="SageMaker stops a trial after this (default: %(default)s)",
+        help=f"SageMaker stops {what} after this (default: %(default)s)",
     )
     _role_option(sub)
     _assignments_option(sub, "--env", "an environment variable for the container (repeatable)")
     _instance_options(sub, count=False)
     _wait_option(sub)
-
-
-def _command(commands, name: str, summary: str) -> argparse.ArgumentParser:
-    return commands.add_parser(name, help=summary, description=summary)
 
 
 def _role_option(sub: argparse.ArgumentParser) -> None:

@@ -126,8 +126,9 @@ def wait_until_answering(
     raise AssertionError(f"{what} not answering {url} within {deadline_seconds}s:\n{log()}")
 
 
-def stop(process: subprocess.Popen) -> list[str]:
-    """SIGTERM `serve` and wait for it; the command lines of its descendants still alive after.
+def stop(process: subprocess.Popen, group: bool = False) -> list[str]:
+    """SIGTERM `serve` (with `group`, the process group it leads, as Ctrl-C stops `make serve`)
+    and wait for it; the command lines of its descendants still alive after.
 
     Anything left is killed, so a failing test leaves no server behind either.
     """
@@ -136,13 +137,17 @@ def stop(process: subprocess.Popen) -> list[str]:
     except psutil.NoSuchProcess:
         descendants = []
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        if group:
+            os.killpg(process.pid, signal.SIGTERM)
+        else:
+            process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=STOP_DEADLINE_SECONDS)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-    _gone, alive = psutil.wait_procs(descendants, timeout=2)
+    # a group's leader (make) may leave before serve, which stops its own children first
+    _gone, alive = psutil.wait_procs(descendants, timeout=STOP_DEADLINE_SECONDS if group else 2)
     leftovers = []
     for child in alive:
         with contextlib.suppress(psutil.Error):

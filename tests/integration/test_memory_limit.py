@@ -61,6 +61,12 @@ class MemoryCgroup:
         name = "memory.usage_in_bytes" if self.v1 else "memory.current"
         return int((self.directory / name).read_text())
 
+    def serve_command(self) -> list[str]:
+        """`entrypoint.py serve`, run in this cgroup (the shell joins it, then becomes serve)."""
+        procs = self.directory / "cgroup.procs"
+        script = f'echo $$ > "{procs}" && exec "$0" "$1" serve'
+        return ["sh", "-c", script, sys.executable, str(ROOT / "entrypoint.py")]
+
     def limit_to(self, limit: int | None) -> None:
         name = "memory.limit_in_bytes" if self.v1 else "memory.max"
         value = str(limit) if limit is not None else ("-1" if self.v1 else "max")
@@ -81,16 +87,9 @@ def test_a_model_that_would_not_fit_is_a_507_and_loads_once_there_is_room(
     )
     del wide
     port, log = free_port(), tmp_path / "serve.log"
-    procs = memory_cgroup.directory / "cgroup.procs"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [
-                "sh",
-                "-c",
-                f'echo $$ > "{procs}" && exec "$0" "$1" serve',
-                sys.executable,
-                str(ROOT / "entrypoint.py"),
-            ],
+            memory_cgroup.serve_command(),
             env={
                 **os.environ,
                 "SAGEMAKER_BASE_DIR": str(tmp_path),
@@ -130,15 +129,8 @@ def test_workers_that_would_not_fit_stop_serve_saying_how_many_would(
 ):
     shutil.copytree(classifier.model_dir, tmp_path / "model")
     memory_cgroup.limit_to(1024 * MB)  # 8 workers of about 160 MB each do not fit
-    procs = memory_cgroup.directory / "cgroup.procs"
     result = subprocess.run(
-        [
-            "sh",
-            "-c",
-            f'echo $$ > "{procs}" && exec "$0" "$1" serve',
-            sys.executable,
-            str(ROOT / "entrypoint.py"),
-        ],
+        memory_cgroup.serve_command(),
         env={
             **os.environ,
             "SAGEMAKER_BASE_DIR": str(tmp_path),

@@ -6,20 +6,16 @@ the pickle), the runtime is the running one, and the server listens on a free po
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 
-import psutil
-
 from pickle_facts.runtimes import installed_scikit_learn, running_runtime
-from tests.serving import ROOT, free_port, wait_until_answering
+from tests.serving import ROOT, free_port, stop, wait_until_answering
 
 SECTION = "## Your own pipeline, end to end"
 
@@ -76,7 +72,7 @@ def test_the_readme_path_from_a_downloaded_pickle_to_scored_rows(bare_classifier
         wait_until_answering(f"http://127.0.0.1:{port}/ping", server, "make serve", log.read_text)
         scored = run(as_here(block_with("curl")), env)
     finally:
-        leftovers = stop_group(server)
+        leftovers = stop(server, group=True)
     assert not leftovers, f"left running after make serve stopped: {leftovers}"
     assert scored.returncode == 0, scored.stderr
     rows = list(csv.reader(io.StringIO(scored.stdout)))
@@ -93,22 +89,3 @@ def run(script: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
-
-
-def stop_group(process: subprocess.Popen) -> list[str]:
-    """SIGTERM the process group the test started (as Ctrl-C stops `make serve`); what survives."""
-    try:
-        leader = psutil.Process(process.pid)
-        members = [leader, *leader.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        members = []
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-    _gone, alive = psutil.wait_procs(members, timeout=20)
-    leftovers = []
-    for member in alive:
-        with contextlib.suppress(psutil.Error):
-            leftovers.append(" ".join(member.cmdline()[:4]))
-            member.kill()
-    process.wait()
-    return leftovers
